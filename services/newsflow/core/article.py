@@ -1,0 +1,64 @@
+"""The article model, its stable id, and the one error type every parser raises."""
+
+from __future__ import annotations
+
+import hashlib
+import unicodedata
+from dataclasses import asdict, dataclass
+
+
+class BadArticle(ValueError):
+    """Input that cannot become an article.
+
+    ``reason`` is a short stable code (a metric label and the dead-letter ``reason``);
+    ``detail`` says what exactly was wrong, for a person.
+    """
+
+    REASONS = (
+        "oversize",
+        "not_utf8",
+        "binary",
+        "malformed_json",
+        "wrong_type",
+        "missing_body",
+        "empty_body",
+        "no_date_line",
+        "bad_date",
+        "enrichment_failed",
+    )
+
+    def __init__(self, reason: str, detail: str):
+        if reason not in self.REASONS:
+            raise AssertionError(f"unknown reason {reason!r}")
+        super().__init__(f"{reason}: {detail}")
+        self.reason = reason
+        self.detail = detail
+
+
+@dataclass(frozen=True, slots=True)
+class Article:
+    """One incoming article, as the producer publishes it to the raw topic."""
+
+    id: str
+    title: str
+    body: str
+    published: str | None = None
+    source: str | None = None
+    url: str | None = None
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+def article_id(title: str, body: str, url: str | None = None) -> str:
+    """A stable id: the same article always gets the same one.
+
+    With a URL the id names the URL (a corrected article keeps its id); without one it
+    names the text, normalised so that whitespace and Unicode form don't change it.
+    """
+    if url:
+        basis = "url\n" + url.strip()
+    else:
+        text = unicodedata.normalize("NFC", f"{title}\n{body}")
+        basis = "text\n" + " ".join(text.split())
+    return hashlib.sha256(basis.encode("utf-8")).hexdigest()[:16]

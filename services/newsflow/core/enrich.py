@@ -1,0 +1,64 @@
+"""The enrichment: article in, enriched article out (a JSON-ready dict)."""
+
+from __future__ import annotations
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from newsflow.core import entities, metadata, quotes
+from newsflow.core.article import Article, BadArticle
+from newsflow.core.nlp import DEFAULT_MODEL, load_pipeline
+
+
+class Enricher:
+    """Runs the NLP pipeline and the extractors over articles, one at a time or in batches."""
+
+    def __init__(self, nlp: Language, model_name: str = DEFAULT_MODEL, batch_size: int = 16):
+        self.nlp = nlp
+        self.model_name = model_name
+        self.batch_size = batch_size
+
+    @classmethod
+    def load(cls, model: str = DEFAULT_MODEL, batch_size: int = 16) -> "Enricher":
+        return cls(load_pipeline(model), model_name=model, batch_size=batch_size)
+
+    def enrich(self, article: Article) -> dict:
+        """The enriched article; raises BadArticle("enrichment_failed") if the NLP fails."""
+        result = self.enrich_batch([article])[0]
+        if isinstance(result, BadArticle):
+            raise result
+        return result
+
+    def enrich_batch(self, articles: list[Article]) -> list[dict | BadArticle]:
+        """One result per article, in order. A failure stays with its own article:
+        if the batched pipeline raises, the batch is redone one article at a time."""
+        try:
+            docs = list(self.nlp.pipe((a.body for a in articles), batch_size=self.batch_size))
+        except Exception:  # noqa: BLE001 - isolate the failing article below
+            return [self._enrich_alone(a) for a in articles]
+        return [self._build_or_error(a, d) for a, d in zip(articles, docs)]
+
+    def _enrich_alone(self, article: Article) -> dict | BadArticle:
+        try:
+            doc = self.nlp(article.body)
+        except Exception as exc:  # noqa: BLE001 - reported as the article's own error
+            return BadArticle("enrichment_failed", f"{type(exc).__name__}: {exc}")
+        return self._build_or_error(article, doc)
+
+    def _build_or_error(self, article: Article, doc: Doc) -> dict | BadArticle:
+        try:
+            return self._build(article, doc)
+        except Exception as exc:  # noqa: BLE001 - reported as the article's own error
+            return BadArticle("enrichment_failed", f"{type(exc).__name__}: {exc}")
+
+    def _build(self, article: Article, doc: Doc) -> dict:
+        found_quotes = quotes.extract_quotes(doc)
+        mentions, canonical = entities.canonicalize(doc, article.title, found_quotes)
+        return {
+            **article.to_dict(),
+            **metadata.describe(article, doc),
+            "entities": mentions,
+            "canonical_entities": canonical,
+            "quotes": found_quotes,
+            "model": self.model_name,
+        }

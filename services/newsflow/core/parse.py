@@ -1,0 +1,92 @@
+"""Parsers from incoming bytes and files to :class:`Article`. Each raises only BadArticle."""
+
+from __future__ import annotations
+
+import orjson
+
+from newsflow.core.article import Article, BadArticle, article_id
+from newsflow.core.dates import parse_date
+
+DEFAULT_MAX_BYTES = 1024 * 1024
+_TEXT_FIELDS = ("title", "body", "published", "source", "url", "id")
+
+
+def decode(payload: bytes, max_bytes: int = DEFAULT_MAX_BYTES) -> str:
+    """UTF-8 text from raw bytes, refusing oversize, binary and non-UTF-8 payloads."""
+    if len(payload) > max_bytes:
+        raise BadArticle("oversize", f"{len(payload)} bytes, limit {max_bytes}")
+    if b"\x00" in payload:
+        raise BadArticle("binary", "contains NUL bytes")
+    try:
+        text = payload.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise BadArticle("not_utf8", f"invalid UTF-8 at byte {exc.start}") from None
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    controls = sum(1 for ch in text if ord(ch) < 32 and ch not in "\n\r\t\f")
+    if controls > max(8, len(text) // 100):
+        raise BadArticle("binary", f"{controls} control characters")
+    return text
+
+
+def from_seed_text(text: str) -> Article:
+    """The seed format: optional blank lines, the title, a date line, then the body."""
+    lines = text.replace("\r\n", "\n").split("\n")
+    while lines and not lines[0].strip():
+        lines.pop(0)
+    if not lines:
+        raise BadArticle("missing_body", "the file is empty")
+    title = lines[0].strip()
+    if len(lines) < 2 or parse_date(lines[1]) is None:
+        found = lines[1].strip()[:60] if len(lines) > 1 else "end of file"
+        raise BadArticle("no_date_line", f"line after the title is not a date: {found!r}")
+    published = parse_date(lines[1]).isoformat()
+    body = "\n".join(lines[2:]).strip("\n")
+    if not body.strip():
+        raise BadArticle("empty_body", "no text after the date line")
+    return Article(id=article_id(title, body), title=title, body=body, published=published)
+
+
+def from_mapping(obj: object) -> Article:
+    """An article from a decoded JSON object ({"title", "body", optional "published", ...})."""
+    if not isinstance(obj, dict):
+        raise BadArticle("wrong_type", f"expected a JSON object, got {type(obj).__name__}")
+    for field in _TEXT_FIELDS:
+        value = obj.get(field)
+        if value is not None and not isinstance(value, str):
+            raise BadArticle("wrong_type", f"{field!r} must be a string, not {type(value).__name__}")
+    if "body" not in obj or obj["body"] is None:
+        raise BadArticle("missing_body", "no 'body' field")
+    body = obj["body"]
+    if not body.strip():
+        raise BadArticle("empty_body", "'body' is empty")
+    title = obj.get("title") or ""
+    published = obj.get("published")
+    if published:
+        date = parse_date(published)
+        if date is None:
+            raise BadArticle("bad_date", f"'published' is not a date: {published[:60]!r}")
+        published = date.isoformat()
+    url = obj.get("url") or None
+    return Article(
+        id=obj.get("id") or article_id(title, body, url),
+        title=title,
+        body=body,
+        published=published or None,
+        source=obj.get("source") or None,
+        url=url,
+    )
+
+
+def from_json(text: str) -> Article:
+    """An article from one JSON document."""
+    try:
+        obj = orjson.loads(text)
+    except orjson.JSONDecodeError as exc:
+        raise BadArticle("malformed_json", str(exc)) from None
+    return from_mapping(obj)
+
+
+def from_message(payload: bytes, max_bytes: int = DEFAULT_MAX_BYTES) -> Article:
+    """An article from a raw-topic message value (a JSON object)."""
+    return from_json(decode(payload, max_bytes))
