@@ -22,6 +22,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("broker", help="run a local single-node Kafka (KRaft) until interrupted")
     p.add_argument("--port", type=int, default=9092, help="client port (default 9092)")
     p.add_argument("--data-dir", help="storage folder (default: NEWSFLOW_DATA_DIR/kafka)")
+    p.add_argument("--fetch", action="store_true", help="only fetch the jars with Maven, then exit")
 
     p = sub.add_parser("topics", help="manage the topics defined in topics/")
     p.add_argument("action", choices=["create", "list"], help="create every topic, or list them")
@@ -35,8 +36,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("worker", help="run the enrichment worker (faust app)")
     p.add_argument("--model", help="spaCy model package (NEWSFLOW_MODEL)")
-    p.add_argument("--metrics-port", type=int, help="Prometheus port (NEWSFLOW_METRICS_PORT)")
-    p.add_argument("--web-port", type=int, help="faust web port (NEWSFLOW_WEB_PORT)")
+    p.add_argument("--web-port", type=int, help="HTTP port: /metrics, /healthz (NEWSFLOW_WEB_PORT)")
     p.add_argument("--max-bytes", type=int, help="size limit per message (NEWSFLOW_MAX_BYTES)")
     _common(p)
 
@@ -77,7 +77,7 @@ def main(argv: list[str] | None = None) -> int:
     if command == "broker":
         from newsflow.kafka import broker
 
-        return broker.run_forever(settings, port=args.port, data_dir=args.data_dir)
+        return broker.run_forever(settings, args.port, args.data_dir, fetch_only=args.fetch)
     if command == "topics":
         from newsflow.kafka import admin
 

@@ -20,9 +20,8 @@ class Settings:
     replication: int = 1  # NEWSFLOW_REPLICATION
     model: str = DEFAULT_MODEL  # NEWSFLOW_MODEL
     max_bytes: int = DEFAULT_MAX_BYTES  # NEWSFLOW_MAX_BYTES
-    bind: str = "127.0.0.1"  # NEWSFLOW_BIND (metrics and web servers)
-    metrics_port: int = 9464  # NEWSFLOW_METRICS_PORT (0: no metrics server)
-    web_port: int = 6066  # NEWSFLOW_WEB_PORT (the worker's faust web server)
+    bind: str = "127.0.0.1"  # NEWSFLOW_BIND (address of the HTTP server)
+    web_port: int = 6066  # NEWSFLOW_WEB_PORT (HTTP server: /metrics, /healthz)
     app_id: str = "newsflow-enricher"  # NEWSFLOW_APP_ID (consumer group)
     batch_size: int = 16  # NEWSFLOW_BATCH_SIZE
     batch_seconds: float = 0.5  # NEWSFLOW_BATCH_SECONDS

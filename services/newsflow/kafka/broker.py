@@ -1,0 +1,194 @@
+"""A real single-node Apache Kafka (KRaft) on this machine, without Docker.
+
+The jars come from Maven Central through deploy/kafka/pom.xml into a cache folder outside
+git; storage is formatted with kafka.tools.StorageTool and the broker runs as kafka.Kafka
+on the machine's Java. The demo, `newsflow broker` and the integration tests all use it.
+"""
+
+from __future__ import annotations
+
+import base64
+import logging
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import time
+import uuid
+from pathlib import Path
+
+from newsflow.config import Settings
+
+log = logging.getLogger(__name__)
+
+REPO = Path(__file__).resolve().parents[3]
+DEPLOY = REPO / "deploy" / "kafka"
+READY_LINE = "Kafka Server started"
+
+
+def cache_dir() -> Path:
+    """Where the jars live: NEWSFLOW_KAFKA_CACHE, else ~/.cache/newsflow/kafka."""
+    default = Path.home() / ".cache" / "newsflow" / "kafka"
+    return Path(os.environ.get("NEWSFLOW_KAFKA_CACHE", default))
+
+
+def ensure_jars() -> Path:
+    """The folder of broker jars, resolved with Maven on first use."""
+    libs = cache_dir() / "libs"
+    if any(libs.glob("kafka_2.13-*.jar")):
+        return libs
+    if shutil.which("mvn") is None:
+        raise RuntimeError("Maven (mvn) is needed once to fetch the Kafka jars; install it")
+    log.info("fetching Kafka jars with Maven into %s (first use only)", libs)
+    staging = libs.with_name("libs.partial")
+    shutil.rmtree(staging, ignore_errors=True)
+    subprocess.run(
+        ["mvn", "-q", "-B", "-f", str(DEPLOY / "pom.xml"), "dependency:copy-dependencies",
+         f"-DoutputDirectory={staging}", "-DincludeScope=runtime"],
+        check=True,
+    )
+    staging.rename(libs)
+    return libs
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _cluster_id() -> str:
+    """A Kafka Uuid string: URL-safe base64 of 16 random bytes, unpadded."""
+    return base64.urlsafe_b64encode(uuid.uuid4().bytes).rstrip(b"=").decode("ascii")
+
+
+class LocalKafka:
+    """One KRaft broker+controller process with its storage in ``data_dir``."""
+
+    def __init__(self, data_dir: Path, port: int | None = None, extra_config: dict | None = None):
+        self.data_dir = Path(data_dir)
+        self.port = port or free_port()
+        self.controller_port = free_port()
+        self.extra_config = extra_config or {}
+        self.process: subprocess.Popen | None = None
+
+    @property
+    def bootstrap(self) -> str:
+        return f"127.0.0.1:{self.port}"
+
+    @property
+    def log_path(self) -> Path:
+        return self.data_dir / "kafka.log"
+
+    def _write_config(self) -> Path:
+        config = {
+            "process.roles": "broker,controller",
+            "node.id": "1",
+            "controller.quorum.voters": f"1@127.0.0.1:{self.controller_port}",
+            "listeners": f"PLAINTEXT://127.0.0.1:{self.port},CONTROLLER://127.0.0.1:{self.controller_port}",
+            "advertised.listeners": f"PLAINTEXT://127.0.0.1:{self.port}",
+            "controller.listener.names": "CONTROLLER",
+            "listener.security.protocol.map": "CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT",
+            "inter.broker.listener.name": "PLAINTEXT",
+            "log.dirs": str(self.data_dir / "logs"),
+            "num.partitions": "1",
+            "offsets.topic.replication.factor": "1",
+            "offsets.topic.num.partitions": "4",
+            "transaction.state.log.replication.factor": "1",
+            "transaction.state.log.min.isr": "1",
+            "transaction.state.log.num.partitions": "4",
+            "share.coordinator.state.topic.replication.factor": "1",
+            "share.coordinator.state.topic.min.isr": "1",
+            "group.initial.rebalance.delay.ms": "0",
+            "message.max.bytes": str(16 * 1024 * 1024 + 4096),
+            **self.extra_config,
+        }
+        path = self.data_dir / "server.properties"
+        path.write_text("".join(f"{k}={v}\n" for k, v in config.items()))
+        return path
+
+    def _java(self, libs: Path, *args: str) -> list[str]:
+        heap = os.environ.get("NEWSFLOW_KAFKA_HEAP", "512m")
+        return [
+            "java", f"-Xmx{heap}", f"-Xms{heap}", "-XX:+UseG1GC", "-Djava.awt.headless=true",
+            f"-Dlog4j2.configurationFile={DEPLOY / 'log4j2.properties'}",
+            "-cp", f"{libs}/*", *args,
+        ]
+
+    def start(self, timeout: float = 90.0) -> "LocalKafka":
+        """Format storage if new, start the broker, and wait until it serves clients."""
+        libs = ensure_jars()
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        config = self._write_config()
+        if not (self.data_dir / "logs" / "meta.properties").exists():
+            subprocess.run(
+                self._java(libs, "kafka.tools.StorageTool", "format", "-t", _cluster_id(),
+                           "-c", str(config)),
+                check=True, stdout=subprocess.DEVNULL,
+            )
+        logfile = self.log_path.open("ab")
+        self.process = subprocess.Popen(
+            self._java(libs, "kafka.Kafka", str(config)),
+            stdout=logfile, stderr=subprocess.STDOUT, start_new_session=True,
+        )
+        logfile.close()
+        self._wait_ready(timeout)
+        log.info("Kafka %s ready (logs: %s)", self.bootstrap, self.log_path)
+        return self
+
+    def _wait_ready(self, timeout: float) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"Kafka exited with {self.process.returncode}:\n{self.tail_log()}")
+            if READY_LINE in self.log_path.read_text(errors="replace"):
+                try:
+                    socket.create_connection(("127.0.0.1", self.port), timeout=1).close()
+                    return
+                except OSError:
+                    pass
+            time.sleep(0.25)
+        self.stop()
+        raise TimeoutError(f"Kafka not ready after {timeout:.0f}s:\n{self.tail_log()}")
+
+    def tail_log(self, lines: int = 40) -> str:
+        if not self.log_path.exists():
+            return "(no log)"
+        return "\n".join(self.log_path.read_text(errors="replace").splitlines()[-lines:])
+
+    def stop(self, timeout: float = 30.0) -> None:
+        """SIGTERM for a clean shutdown; SIGKILL if it takes longer than ``timeout``."""
+        if self.process is None or self.process.poll() is not None:
+            return
+        self.process.send_signal(signal.SIGTERM)
+        try:
+            self.process.wait(timeout)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+
+    def __enter__(self) -> "LocalKafka":
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+
+def run_forever(settings: Settings, port: int, data_dir: str | None, fetch_only: bool = False) -> int:
+    """`newsflow broker`: run until SIGINT/SIGTERM, keeping data between runs."""
+    if fetch_only:
+        print(ensure_jars())
+        return 0
+    broker = LocalKafka(Path(data_dir or Path(settings.data_dir) / "kafka"), port=port)
+    broker.start()
+    print(f"Kafka ready on {broker.bootstrap} (data and logs in {broker.data_dir}); Ctrl-C stops it",
+          flush=True)
+    signal.signal(signal.SIGTERM, lambda *_: broker.stop())
+    try:
+        broker.process.wait()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        broker.stop()
+    return 0

@@ -1,0 +1,86 @@
+"""Running a `newsflow worker` as a child process (for the demo, the tests and benchmarks)."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+from newsflow.config import Settings
+
+SETTING_ENV = {
+    "bootstrap": "NEWSFLOW_BOOTSTRAP",
+    "topic_prefix": "NEWSFLOW_TOPIC_PREFIX",
+    "web_port": "NEWSFLOW_WEB_PORT",
+    "data_dir": "NEWSFLOW_DATA_DIR",
+    "app_id": "NEWSFLOW_APP_ID",
+    "model": "NEWSFLOW_MODEL",
+    "max_bytes": "NEWSFLOW_MAX_BYTES",
+    "partitions": "NEWSFLOW_PARTITIONS",
+    "batch_size": "NEWSFLOW_BATCH_SIZE",
+    "batch_seconds": "NEWSFLOW_BATCH_SECONDS",
+    "log_level": "NEWSFLOW_LOG_LEVEL",
+}
+
+
+class WorkerProcess:
+    """`newsflow worker` in a child process with its log in ``log_path``."""
+
+    def __init__(self, settings: Settings, log_path: Path):
+        self.settings = settings
+        self.log_path = Path(log_path)
+        self.process: subprocess.Popen | None = None
+
+    @property
+    def url(self) -> str:
+        return f"http://{self.settings.bind}:{self.settings.web_port}"
+
+    def start(self) -> "WorkerProcess":
+        env = {**os.environ}
+        env.update({var: str(getattr(self.settings, name)) for name, var in SETTING_ENV.items()})
+        self.log_path.parent.mkdir(parents=True, exist_ok=True)
+        with self.log_path.open("ab") as log:
+            self.process = subprocess.Popen(
+                [sys.executable, "-m", "newsflow.cli", "worker"],
+                stdout=log, stderr=subprocess.STDOUT, env=env, start_new_session=True,
+            )
+        return self
+
+    def get(self, path: str, timeout: float = 5.0) -> bytes:
+        with urllib.request.urlopen(self.url + path, timeout=timeout) as response:
+            return response.read()
+
+    def wait_healthy(self, timeout: float = 120.0) -> None:
+        """Until /healthz answers: the model is loaded and the app has started."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"worker exited with {self.process.returncode}:\n{self.tail_log()}")
+            try:
+                self.get("/healthz", timeout=1)
+                return
+            except OSError:
+                time.sleep(0.5)
+        raise TimeoutError(f"worker not healthy after {timeout:.0f}s:\n{self.tail_log()}")
+
+    def tail_log(self, lines: int = 40) -> str:
+        if not self.log_path.exists():
+            return "(no log)"
+        return "\n".join(self.log_path.read_text(errors="replace").splitlines()[-lines:])
+
+    def stop(self, timeout: float = 30.0) -> int | None:
+        """SIGTERM (faust's clean shutdown), SIGKILL after ``timeout``; the exit status."""
+        if self.process is None:
+            return None
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(timeout)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        return self.process.returncode

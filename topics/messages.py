@@ -1,0 +1,114 @@
+"""Builders for every message on the wire, and their encoding (JSON via orjson).
+
+The worker and the producer only call these; what a message holds is decided here.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+from typing import Any
+
+import orjson
+
+from newsflow.core.article import Article
+from newsflow.topics.registry import DEAD_LETTER, ENRICHED, ENTITIES, QUOTES, RAW
+
+# A dead letter keeps the whole original payload; the preview is for people reading it.
+PREVIEW_CHARS = 200
+
+
+def encode(message: dict[str, Any]) -> bytes:
+    return orjson.dumps(message)
+
+
+def raw_article(article: Article, ingested_at: float) -> dict:
+    return {"schema": RAW.schema_id, **article.to_dict(), "ingested_at": ingested_at}
+
+
+def enriched_article(enriched: dict, ingested_at: float | None) -> dict:
+    return {"schema": ENRICHED.schema_id, **enriched, "ingested_at": ingested_at}
+
+
+def quote_messages(enriched: dict) -> list[tuple[str, dict]]:
+    """(key, message) for each quote of an enriched article, keyed by article id."""
+    return [
+        (
+            enriched["id"],
+            {
+                "schema": QUOTES.schema_id,
+                "article_id": enriched["id"],
+                "index": index,
+                "published": enriched.get("published"),
+                "title": enriched.get("title", ""),
+                **quote,
+            },
+        )
+        for index, quote in enumerate(enriched["quotes"])
+    ]
+
+
+def entity_key(entity: dict) -> str:
+    return entity.get("normalized") or entity["name"]
+
+
+def entity_messages(enriched: dict) -> list[tuple[str, dict]]:
+    """(key, message) for each canonical entity of an enriched article, keyed by name."""
+    messages = []
+    for entity in enriched["canonical_entities"]:
+        said = [
+            q for q in enriched["quotes"]
+            if q.get("speaker") and q["speaker"].get("name") == entity["name"]
+        ]
+        messages.append(
+            (
+                entity_key(entity),
+                {
+                    "schema": ENTITIES.schema_id,
+                    "article_id": enriched["id"],
+                    "published": enriched.get("published"),
+                    "title": enriched.get("title", ""),
+                    "name": entity["name"],
+                    "normalized": entity_key(entity),
+                    "label": entity["label"],
+                    "role": entity.get("role"),
+                    "count": entity["count"],
+                    "salience": entity.get("salience", 0.0),
+                    "mentions": entity["mentions"],
+                    "quotes": [
+                        {"text": q["text"], "start": q["start"], "end": q["end"],
+                         "type": q["type"]}
+                        for q in said
+                    ],
+                },
+            )
+        )
+    return messages
+
+
+def dead_letter(
+    *,
+    reason: str,
+    detail: str,
+    payload: bytes,
+    stage: str,
+    source: dict,
+    article_id: str | None = None,
+) -> dict:
+    """Bad input, kept whole: ``payload_b64`` is the original bytes.
+
+    ``source`` says where it came from: {"topic", "partition", "offset"} for the worker,
+    {"origin": "path:line"} for the producer.
+    """
+    return {
+        "schema": DEAD_LETTER.schema_id,
+        "reason": reason,
+        "detail": detail,
+        "stage": stage,
+        "article_id": article_id,
+        "source": source,
+        "size": len(payload),
+        "sha256": hashlib.sha256(payload).hexdigest(),
+        "payload_b64": base64.b64encode(payload).decode("ascii"),
+        "preview": payload[:PREVIEW_CHARS * 4].decode("utf-8", "replace")[:PREVIEW_CHARS],
+    }
