@@ -1,0 +1,162 @@
+"""The seed and bad input through a real broker and a real worker process."""
+
+from __future__ import annotations
+
+import base64
+import re
+import shutil
+import subprocess
+import sys
+
+import orjson
+import pytest
+from aiokafka import AIOKafkaProducer
+
+from newsflow.ingest import publish
+from newsflow.topics import validate
+from newsflow.topics.registry import RAW
+from tests.conftest import SEED
+from tests.integration.topic_reader import collect
+
+pytestmark = pytest.mark.integration
+
+SEED_DIRECT = [
+    ("Well, it's obvious that Kiev is in no hurry", "Peskov"),
+    ("We should wait for some signals", "Peskov"),
+    ("We have repeatedly said", "Peskov"),
+    ("frank and important.", "Rubio"),
+    ("Our strategy is to continue to engage", "Rubio"),
+]
+
+BAD_RAW = {
+    "malformed_json": b'{"title": "unterminated',
+    "not_utf8": b'{"title": "t", "body": "Sch\xf6n"}',
+    "binary": bytes(range(256)),
+    "missing_body": b'{"title": "no body here"}',
+    "empty_body": b'{"title": "t", "body": ""}',
+    "wrong_type": b'{"title": "t", "body": {"text": "nested"}}',
+    "oversize": orjson.dumps({"title": "big", "body": "word " * 20_000}),
+}
+# Every raw message this module sends: metrics are checked against these counts.
+SENT = {"good": 0, "bad": 0}
+
+
+def messages_about(found: dict, article_id: str) -> dict[str, list[dict]]:
+    return {
+        role: [m for m in items if article_id in (m.get("id"), m.get("article_id"))]
+        for role, items in found.items()
+    }
+
+
+async def test_seed_comes_out_enriched_on_every_downstream_topic(settings, worker, seed_article):
+    ids, rejected = await publish(settings, [str(SEED)])
+    SENT["good"] += 1
+    assert ids == [seed_article.id] and rejected == 0
+
+    def complete(found):
+        mine = messages_about(found, seed_article.id)
+        return mine["enriched"] and len(mine["quotes"]) == len(mine["enriched"][0]["quotes"])
+
+    found = await collect(settings, ["enriched", "quotes", "entities"], complete)
+    mine = messages_about(found, seed_article.id)
+    (article,) = mine["enriched"]
+    assert article["title"] == seed_article.title
+    assert article["published"] == "2025-07-14"
+    assert article["_record"]["key"] == seed_article.id.encode()
+    for text, speaker in SEED_DIRECT:
+        quote = next(q for q in article["quotes"] if q["text"].strip('"“').startswith(text))
+        assert quote["type"] == "direct"
+        assert speaker in quote["speaker"]["name"]
+    assert [q["text"] for q in mine["quotes"]] == [q["text"] for q in article["quotes"]]
+    assert {m["_record"]["key"] for m in mine["quotes"]} == {seed_article.id.encode()}
+    names = {e["name"] for e in article["canonical_entities"]}
+    assert {m["name"] for m in mine["entities"]} == names
+    assert all(m["_record"]["key"] == m["normalized"].encode() for m in mine["entities"])
+    for role_messages in mine.values():
+        for message in role_messages:
+            message.pop("_record")
+            validate(message)
+
+
+async def test_bad_raw_messages_are_dead_lettered_and_the_worker_goes_on(settings, worker):
+    producer = AIOKafkaProducer(bootstrap_servers=settings.bootstrap, max_request_size=2**24)
+    await producer.start()
+    offsets = {}
+    try:
+        for reason, payload in BAD_RAW.items():
+            meta = await producer.send_and_wait(RAW.name(settings.topic_prefix), payload, key=b"k")
+            offsets[reason] = (meta.partition, meta.offset)
+            SENT["bad"] += 1
+        after = orjson.dumps({"id": "after-the-bad-ones", "title": "Still here",
+                              "body": 'The mayor said the bridge will reopen on Monday.'})
+        await producer.send_and_wait(RAW.name(settings.topic_prefix), after, key=b"after")
+        SENT["good"] += 1
+    finally:
+        await producer.stop()
+
+    def complete(found):
+        return (len([d for d in found["deadletter"] if d["stage"] == "worker"]) >= len(BAD_RAW)
+                and any(e["id"] == "after-the-bad-ones" for e in found["enriched"]))
+
+    found = await collect(settings, ["deadletter", "enriched"], complete)
+    letters = {d["reason"]: d for d in found["deadletter"] if d["stage"] == "worker"}
+    assert set(letters) == set(BAD_RAW)
+    for reason, payload in BAD_RAW.items():
+        letter = letters[reason]
+        assert base64.b64decode(letter["payload_b64"]) == payload
+        partition, offset = offsets[reason]
+        assert letter["source"] == {"topic": RAW.name(settings.topic_prefix),
+                                    "partition": partition, "offset": offset}
+        assert letter["detail"]
+        letter.pop("_record")
+        validate(letter)
+    assert worker.process.poll() is None
+
+
+def test_ingest_command_names_bad_files_and_publishes_the_good(settings, tmp_path):
+    shutil.copy(SEED, tmp_path / "seed.txt")
+    (tmp_path / "nodate.txt").write_text("\nA title\nAnd straight into the body.\n")
+    env_args = ["--bootstrap", settings.bootstrap, "--topic-prefix", settings.topic_prefix]
+    result = subprocess.run(
+        [sys.executable, "-m", "newsflow.cli", "ingest", str(tmp_path), *env_args],
+        capture_output=True, text=True, timeout=60,
+    )
+    SENT["good"] += 1
+    assert result.returncode == 1
+    assert re.search(r"nodate\.txt: no_date_line", result.stderr)
+    assert "published 1 article(s)" in result.stderr
+
+
+async def test_ingest_rejects_reach_the_dead_letter_topic(settings):
+    found = await collect(
+        settings, ["deadletter"], lambda f: any(d["stage"] == "ingest" for d in f["deadletter"]),
+    )
+    (letter,) = [d for d in found["deadletter"] if d["stage"] == "ingest"]
+    assert letter["reason"] == "no_date_line"
+    assert letter["source"]["origin"].endswith("nodate.txt")
+
+
+async def test_metrics_count_what_went_through(settings, worker):
+    # the re-ingested seed is the same article: wait until it is processed too
+    await collect(settings, ["enriched"], lambda f: len(f["enriched"]) >= SENT["good"])
+    text = ""
+    for _ in range(40):
+        text = worker.get("/metrics").decode()
+        consumed = _value(text, "newsflow_articles_consumed_total")
+        lag = [float(v) for v in re.findall(r"^newsflow_consumer_lag_messages\{.*\} (\S+)$", text, re.M)]
+        if consumed == SENT["good"] + SENT["bad"] and lag and sum(lag) == 0:
+            break
+        await __import__("asyncio").sleep(0.5)
+    assert _value(text, "newsflow_articles_consumed_total") == SENT["good"] + SENT["bad"]
+    assert _value(text, "newsflow_articles_enriched_total") == SENT["good"]
+    for reason in BAD_RAW:
+        assert _value(text, f'newsflow_dead_letters_total{{reason="{reason}",stage="worker"}}') == 1
+    assert _value(text, "newsflow_batch_processing_seconds_count") >= 1
+    assert _value(text, "newsflow_quotes_emitted_total") >= 2 * len(SEED_DIRECT)
+    assert sum(float(v) for v in re.findall(r"^newsflow_consumer_lag_messages\{.*\} (\S+)$", text, re.M)) == 0
+
+
+def _value(text: str, sample: str) -> float:
+    match = re.search(rf"^{re.escape(sample)} (\S+)$", text, re.M)
+    assert match, f"{sample} not exposed"
+    return float(match.group(1))
