@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 
 import pytest
-from spacy.tokens import Span
 
 from newsflow.core import entity_aliases
 from newsflow.core.entities import NUMERIC_LABELS, canonicalize, salience
@@ -45,10 +44,10 @@ def test_clean_name_drops_article_and_possessive(text, name):
 
 
 def test_surname_joins_full_name_and_label_follows_the_full_name(nlp):
-    text = "Dmitry Peskov spoke on Monday. Peskov said no. Later Peskov left."
-    doc = with_ents(nlp, text, [("Dmitry Peskov", "PERSON"), ("Peskov", "ORG"), ("Peskov", "GPE")])
+    text = "Dmitry Peskov spoke on Monday. Peskov said no. Later Peskov left. Peskov smiled."
+    doc = with_ents(nlp, text, [("Dmitry Peskov", "PERSON"), ("Peskov", "ORG"), ("Peskov", "ORG"), ("Peskov", "GPE")])
     mentions, canonical = canonicalize(doc, "", [])
-    assert [(e["name"], e["label"], e["count"]) for e in canonical] == [("Dmitry Peskov", "PERSON", 3)]
+    assert [(e["name"], e["label"], e["count"]) for e in canonical] == [("Dmitry Peskov", "PERSON", 4)]
     assert {m["canonical"] for m in mentions if m["label"] not in NUMERIC_LABELS} == {"Dmitry Peskov"}
     assert all(m["label"] == "PERSON" for m in mentions if m["canonical"] == "Dmitry Peskov")
 
@@ -61,6 +60,13 @@ def test_short_form_joins_organisation_and_majority_label_wins(nlp):
     )
     _, canonical = canonicalize(doc, "", [])
     assert [(e["name"], e["label"], e["count"]) for e in canonical] == [("MIC Izvestia", "ORG", 4)]
+
+
+def test_a_name_in_the_alias_table_is_no_short_form(nlp):
+    text = "The New Russia party met. Russia said no."
+    doc = with_ents(nlp, text, [("New Russia", "ORG"), ("Russia", "GPE")])
+    _, canonical = canonicalize(doc, "", [])
+    assert sorted(e["name"] for e in canonical) == ["New Russia", "Russia"]
 
 
 def test_two_people_stay_apart(nlp):
@@ -176,6 +182,14 @@ def test_speaker_named_by_surname_or_span_gets_canonical_name(nlp):
     assert whole["speaker"]["name"] == "Dmitry Peskov"  # the person, not the Kremlin
     assert nobody["speaker"]["name"] == "Somebody Else"
     assert by_name(canonical)["Dmitry Peskov"]["count"] == 2  # spans already mentions: no double count
+
+
+def test_speaker_span_beats_a_name_ending_in_another_entity(nlp):
+    text = "Dmitry Peskov of the Kremlin said: \"No.\""
+    doc = with_ents(nlp, text, [("Dmitry Peskov", "PERSON"), ("Kremlin", "ORG")])
+    quote = {"speaker": {"text": text[:28], "start": 0, "end": 28, "name": text[:28], "role": None}}
+    canonicalize(doc, "", [quote])
+    assert quote["speaker"]["name"] == "Dmitry Peskov"
 
 
 def test_seed_canonical_entities(seed_enriched):

@@ -1,16 +1,99 @@
-"""Article metadata: publish date, dateline, language, word count (first cut)."""
+"""Article metadata: publish date, dateline, dates mentioned in the body, language, word count."""
 
 from __future__ import annotations
+
+import datetime as dt
+import re
 
 from spacy.tokens import Doc
 
 from newsflow.core.article import Article
+from newsflow.core.dates import DAY_MENTION, DAY_OF_MONTH, resolve_day
+
+_PLACE_WORD = r"[A-Z][A-Za-z.'’-]*"
+_PLACE = rf"{_PLACE_WORD}(?:[ \t]+(?:(?:de|da|del|la|el|of|upon|am)[ \t]+)?{_PLACE_WORD}){{0,3}}"
+# The wire forms: "Moscow [Russia], July 14 :", "WASHINGTON (Reuters) -",
+# "LONDON, July 3 (AP) —", "NEW DELHI, India, July 3 (Reuters) --".
+_DATELINE = re.compile(
+    rf"""[ \t]*(?P<place>{_PLACE})
+    (?:[ \t]*\[(?P<bracketed>[^\]\n]{{1,40}})\])?
+    (?:,[ \t]*(?P<region>{_PLACE}))?
+    (?:,?[ \t]*(?P<date>{DAY_OF_MONTH}))?
+    (?:[ \t]*\((?P<agency>[^)\n]{{1,40}})\))?
+    [ \t]*(?::|--|[-–—])(?=\s)""",
+    re.X,
+)
+_WORD = re.compile(r"\w+(?:['’.-]\w+)*")
 
 
-def describe(article: Article, doc: Doc) -> dict:
+def describe(article: Article, doc: Doc, today: dt.date | None = None) -> dict:
+    """The metadata fields of the enriched article.
+
+    ``published`` is the article's own date, else its dateline's. Dates in the text are
+    resolved against it (or ``today``, default the current date, when it has none).
+    """
+    text = doc.text
+    published = dt.date.fromisoformat(article.published) if article.published else None
+    line = dateline(text, published or today or dt.date.today())
+    if published is None and line is not None and line["date"] is not None:
+        published = dt.date.fromisoformat(line["date"])
     return {
-        "published": article.published,
-        "dateline": None,
+        "published": published.isoformat() if published else None,
+        "dateline": line,
+        "dates": mentioned_dates(doc, published),
         "language": doc.lang_,
-        "word_count": len(article.body.split()),
+        "word_count": len(_WORD.findall(text)),
     }
+
+
+def dateline(text: str, base: dt.date) -> dict | None:
+    """The dateline opening ``text`` ({place, date, text, start, end}), or None.
+
+    To keep ordinary openings ("Update: ...") out, a place alone counts only when it is
+    in capitals; otherwise it needs a region, a date or an agency with it. A date
+    without a year takes the year nearest ``base``.
+    """
+    match = _DATELINE.match(text)
+    if match is None:
+        return None
+    place = match["place"]
+    region = match["bracketed"] or match["region"]
+    if not (region or match["date"] or match["agency"] or place.isupper()):
+        return None
+    day = resolve_day(match["date"], base) if match["date"] else None
+    start = match.start("place")
+    return {
+        "place": ", ".join(_unshout(p.strip()) for p in (place, region) if p),
+        "date": day.isoformat() if day else None,
+        "text": text[start : match.end()],
+        "start": start,
+        "end": match.end(),
+    }
+
+
+def _unshout(place: str) -> str:
+    """ "NEW DELHI" -> "New Delhi"; a short single word is an abbreviation ("UK") and stays."""
+    if not place.isupper() or (len(place) <= 3 and " " not in place):
+        return place
+    return " ".join(w.capitalize() for w in place.split())
+
+
+def mentioned_dates(doc: Doc, published: dt.date | None) -> list[dict]:
+    """Days named in the text ({text, start, end, iso}), from spaCy's DATE entities.
+
+    Only the part of an entity that names one day counts ("July 11" of the mis-cut
+    "July 11, Speaking"); spans that resolve to no single day ("early June") are dropped.
+    """
+    found = []
+    for ent in doc.ents:
+        if ent.label_ != "DATE":
+            continue
+        for match in DAY_MENTION.finditer(ent.text):
+            day = resolve_day(match.group(), published)
+            if day is not None:
+                start = ent.start_char + match.start()
+                found.append(
+                    {"text": match.group(), "start": start, "end": start + len(match.group()),
+                     "iso": day.isoformat()}
+                )
+    return found
