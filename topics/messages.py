@@ -16,6 +16,8 @@ from newsflow.topics.registry import DEAD_LETTER, ENRICHED, ENTITIES, QUOTES, RA
 
 # A dead letter keeps the whole original payload; the preview is for people reading it.
 PREVIEW_CHARS = 200
+# How many other entities of the article an entity message names, most salient first.
+CO_OCCURRING = 10
 
 
 def encode(message: dict[str, Any]) -> bytes:
@@ -55,7 +57,9 @@ def entity_key(entity: dict) -> str:
 def entity_messages(enriched: dict) -> list[tuple[str, dict]]:
     """(key, message) for each canonical entity of an enriched article, keyed by name."""
     messages = []
+    by_salience = sorted(enriched["canonical_entities"], key=lambda e: -e.get("salience", 0.0))
     for entity in enriched["canonical_entities"]:
+        others = [e["name"] for e in by_salience if e is not entity][:CO_OCCURRING]
         said = [
             q for q in enriched["quotes"]
             if q.get("speaker") and q["speaker"].get("name") == entity["name"]
@@ -75,6 +79,7 @@ def entity_messages(enriched: dict) -> list[tuple[str, dict]]:
                     "count": entity["count"],
                     "salience": entity.get("salience", 0.0),
                     "mentions": entity["mentions"],
+                    "co_occurring": others,
                     "quotes": [
                         {"text": q["text"], "start": q["start"], "end": q["end"],
                          "type": q["type"]}

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import argparse
-import logging
+import logging.config
 import sys
 
+from newsflow import logs
 from newsflow.config import Settings
 
 
@@ -13,6 +14,7 @@ def _common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--bootstrap", help="Kafka bootstrap servers (NEWSFLOW_BOOTSTRAP)")
     parser.add_argument("--topic-prefix", help="prefix of every topic name (NEWSFLOW_TOPIC_PREFIX)")
     parser.add_argument("--log-level", help="DEBUG, INFO, WARNING... (NEWSFLOW_LOG_LEVEL)")
+    parser.add_argument("--log-format", choices=["text", "json"], help="NEWSFLOW_LOG_FORMAT")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -64,11 +66,7 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     flags = {k: v for k, v in vars(args).items() if k in Settings.__slots__}
     settings = Settings.from_env().override(**flags)
-    logging.basicConfig(
-        level=settings.log_level.upper(),
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-        stream=sys.stderr,
-    )
+    logging.config.dictConfig(logs.dict_config(settings.log_level, settings.log_format))
     command = args.command
     if command == "enrich":
         from newsflow import offline

@@ -27,6 +27,9 @@ class Settings:
     batch_seconds: float = 0.5  # NEWSFLOW_BATCH_SECONDS
     log_level: str = "INFO"  # NEWSFLOW_LOG_LEVEL
     data_dir: str = ".newsflow"  # NEWSFLOW_DATA_DIR (worker state, local broker)
+    log_format: str = "text"  # NEWSFLOW_LOG_FORMAT: text or json (JSON lines)
+    trending_windows: str = "1h,24h:1h"  # NEWSFLOW_TRENDING_WINDOWS (size[:step], ...)
+    trending_retention: str = "7d"  # NEWSFLOW_TRENDING_RETENTION (event time kept)
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None) -> "Settings":

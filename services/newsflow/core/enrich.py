@@ -5,7 +5,7 @@ from __future__ import annotations
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from newsflow.core import entities, metadata, quotes
+from newsflow.core import entities, entity_aliases, metadata, quotes
 from newsflow.core.article import Article, BadArticle
 from newsflow.core.nlp import DEFAULT_MODEL, load_pipeline
 
@@ -20,6 +20,9 @@ class Enricher:
 
     @classmethod
     def load(cls, model: str = DEFAULT_MODEL, batch_size: int = 16) -> "Enricher":
+        """The enricher for an installed model; a bad alias file fails here, at start-up,
+        not on every article."""
+        entity_aliases.current()
         return cls(load_pipeline(model), model_name=model, batch_size=batch_size)
 
     def enrich(self, article: Article) -> dict:

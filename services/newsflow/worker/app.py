@@ -14,14 +14,16 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import faust
-from aiokafka.admin import AIOKafkaAdminClient
+import orjson
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
-from newsflow import metrics
+from newsflow import logs, metrics
 from newsflow.config import Settings
 from newsflow.core.enrich import Enricher
-from newsflow.kafka.clients import MAX_REQUEST_BYTES, bootstrap_servers, faust_broker_url
+from newsflow.kafka.clients import MAX_REQUEST_BYTES, faust_broker_url
 from newsflow.topics.registry import RAW, TOPICS
+from newsflow.worker import trending_app
+from newsflow.worker.observe import BrokerProbe
 from newsflow.worker.pipeline import Incoming, process_batch
 
 log = logging.getLogger(__name__)
@@ -71,7 +73,9 @@ def create_app(settings: Settings, enricher: Enricher) -> faust.App:
             )
             for message in out:
                 key = message.key.encode() if message.key is not None else None
-                await outputs[message.topic.role].send(key=key, value=message.value)
+                await outputs[message.topic.role].send(
+                    key=key, value=message.value, timestamp=message.timestamp
+                )
                 _count(message)
             await app.producer.flush()
             now = time.time()
@@ -80,9 +84,12 @@ def create_app(settings: Settings, enricher: Enricher) -> faust.App:
                     metrics.END_TO_END_SECONDS.observe(max(0.0, now - record.timestamp))
             metrics.BATCH_SECONDS.observe(time.monotonic() - started)
 
+    probe = BrokerProbe(settings)
+
     @app.timer(LAG_INTERVAL_SECONDS)
     async def report_lag():
-        await _update_lag(app, settings)
+        raw_partitions = [tp for tp in app.consumer.assignment() if tp.topic == raw.get_topic_name()]
+        await probe.update_lag(raw_partitions, app.consumer.highwater)
 
     @app.page("/metrics")
     async def prometheus_metrics(web, request):
@@ -92,6 +99,16 @@ def create_app(settings: Settings, enricher: Enricher) -> faust.App:
     async def healthz(web, request):
         return web.json({"status": "ok"})
 
+    @app.page("/readyz")
+    async def readyz(web, request):
+        assigned = sorted(tp.partition for tp in app.consumer.assignment()
+                          if tp.topic == raw.get_topic_name())
+        broker = await probe.reachable()
+        ready = broker and bool(assigned)
+        return web.json({"ready": ready, "model_loaded": True, "broker_reachable": broker,
+                         "assigned_partitions": assigned}, status=200 if ready else 503)
+
+    trending_app.install(app, settings)
     return app
 
 
@@ -99,6 +116,9 @@ def _count(message) -> None:
     metrics.MESSAGES_PRODUCED.labels(message.topic.role).inc()
     if message.reason is not None:
         metrics.DEAD_LETTERS.labels(message.reason, "worker").inc()
+        letter = orjson.loads(message.value)
+        log.warning("dead-lettered: %s", letter["detail"], extra={
+            "reason": letter["reason"], "article_id": letter["article_id"], **letter["source"]})
     elif message.topic.role == "enriched":
         metrics.ARTICLES_ENRICHED.inc()
     elif message.topic.role == "quotes":
@@ -107,34 +127,14 @@ def _count(message) -> None:
         metrics.ENTITIES_EMITTED.inc()
 
 
-async def _update_lag(app: faust.App, settings: Settings) -> None:
-    """Lag per assigned partition: broker high watermark minus the group's committed offset."""
-    assigned = app.consumer.assignment()
-    if not assigned:
-        return
-    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap_servers(settings))
-    try:
-        await admin.start()
-        committed = await admin.list_consumer_group_offsets(settings.app_id)
-    except Exception as exc:  # noqa: BLE001 - lag is best effort, never fatal
-        log.warning("consumer lag unavailable: %s", exc)
-        return
-    finally:
-        await admin.close()
-    for tp in assigned:
-        highwater = app.consumer.highwater(tp)
-        if highwater is None:
-            continue
-        offset = committed.get(tp)
-        position = offset.offset if offset is not None and offset.offset >= 0 else 0
-        metrics.CONSUMER_LAG.labels(tp.topic, str(tp.partition)).set(max(0, highwater - position))
-
-
 def run(settings: Settings) -> int:
     """Load the model first (fail fast if missing), then run the faust worker until stopped."""
     enricher = Enricher.load(settings.model, batch_size=settings.batch_size)
     Path(settings.data_dir).mkdir(parents=True, exist_ok=True)
     app = create_app(settings, enricher)
-    worker = faust.Worker(app, loglevel=settings.log_level.upper(), quiet=True)
+    worker = faust.Worker(
+        app, loglevel=settings.log_level.upper(), quiet=True,
+        logging_config=logs.dict_config(settings.log_level, settings.log_format),
+    )
     worker.execute_from_commandline()
     return 0

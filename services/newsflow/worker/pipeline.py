@@ -29,11 +29,13 @@ class Incoming:
 
 @dataclass(frozen=True, slots=True)
 class Outgoing:
-    """A message to publish; ``reason`` is set on dead letters."""
+    """A message to publish; ``reason`` is set on dead letters. ``timestamp`` (seconds) is
+    the raw record's: downstream records keep the article's event time."""
 
     topic: Topic
     key: str | None
     value: bytes
+    timestamp: float | None
     reason: str | None = None
 
 
@@ -46,14 +48,15 @@ def _dead_letter(record: Incoming, error: BadArticle, article_id: str | None) ->
         source={"topic": record.topic, "partition": record.partition, "offset": record.offset},
         article_id=article_id,
     )
-    return Outgoing(DEAD_LETTER, article_id, messages.encode(letter), error.reason)
+    return Outgoing(DEAD_LETTER, article_id, messages.encode(letter), record.timestamp, error.reason)
 
 
 def _published(enriched: dict, record: Incoming) -> list[Outgoing]:
-    article = messages.enriched_article(enriched, record.timestamp)
-    out = [Outgoing(ENRICHED, enriched["id"], messages.encode(article))]
-    out += [Outgoing(QUOTES, k, messages.encode(v)) for k, v in messages.quote_messages(enriched)]
-    out += [Outgoing(ENTITIES, k, messages.encode(v)) for k, v in messages.entity_messages(enriched)]
+    at = record.timestamp
+    article = messages.enriched_article(enriched, at)
+    out = [Outgoing(ENRICHED, enriched["id"], messages.encode(article), at)]
+    out += [Outgoing(QUOTES, k, messages.encode(v), at) for k, v in messages.quote_messages(enriched)]
+    out += [Outgoing(ENTITIES, k, messages.encode(v), at) for k, v in messages.entity_messages(enriched)]
     return out
 
 

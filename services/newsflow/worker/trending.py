@@ -1,0 +1,149 @@
+"""Trending entities across articles: windowed counts per canonical entity.
+
+Counts live in a faust Table (changelog-backed, so a restarted worker resumes with them)
+as tumbling buckets keyed ``"<step>|<bucket start>|<entity key>"``. A tumbling window is
+one bucket; a hopping window of size S and step T is the sum of the S/T buckets of width T
+that end at its end. Storing buckets, not every hopping window, keeps one table write per
+entity per article per step instead of S/T of them; faust's WindowWrapper would store each
+hopping window and can only be read relative to the current event or the wall clock, and
+a query here asks for the top entities at any event time.
+
+The table is read and written only by the agent that consumes the entity topic, whose key
+is the entity name, so every bucket of an entity lives in that entity's partition.
+Time is event time: the record timestamp, which the worker copies from the raw article.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+_DURATION = re.compile(r"^(\d+)([smhd])$")
+_UNIT_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+CO_OCCURRING_KEPT = 20
+
+
+def parse_duration(text: str) -> int:
+    """Seconds in "90s", "15m", "1h", "7d"."""
+    match = _DURATION.match(text.strip())
+    if not match or int(match.group(1)) == 0:
+        raise ValueError(f"not a duration: {text!r} (use e.g. 30m, 1h, 24h, 7d)")
+    return int(match.group(1)) * _UNIT_SECONDS[match.group(2)]
+
+
+@dataclass(frozen=True, slots=True)
+class Window:
+    """A named window: tumbling when ``step == size``, hopping otherwise."""
+
+    name: str
+    size: int
+    step: int
+
+    @property
+    def kind(self) -> str:
+        return "tumbling" if self.size == self.step else "hopping"
+
+    def span(self, at: float) -> tuple[int, int]:
+        """[start, end) of the window that ends right after ``at``: the latest full span."""
+        end = (int(at) // self.step + 1) * self.step
+        return end - self.size, end
+
+    def buckets(self, at: float) -> list[int]:
+        start, end = self.span(at)
+        return list(range(start, end, self.step))
+
+
+def parse_windows(spec: str) -> list[Window]:
+    """ "1h,24h:1h" → a tumbling 1 h window and a hopping 24 h window moving by 1 h."""
+    windows = []
+    for part in filter(None, (p.strip() for p in spec.split(","))):
+        size_text, _, step_text = part.partition(":")
+        size = parse_duration(size_text)
+        step = parse_duration(step_text) if step_text else size
+        if size % step:
+            raise ValueError(f"window {part!r}: the size must be a multiple of the step")
+        windows.append(Window(size_text, size, step))
+    if not windows:
+        raise ValueError("no trending window configured")
+    return windows
+
+
+def bucket_key(step: int, start: int, entity: str) -> str:
+    return f"{step}|{start}|{entity}"
+
+
+def split_key(key: str) -> tuple[int, int, str]:
+    step, start, entity = key.split("|", 2)
+    return int(step), int(start), entity
+
+
+def add_mention(bucket: dict | None, message: Mapping, at: float) -> dict:
+    """The bucket after one entity message (one entity in one article)."""
+    bucket = dict(bucket) if bucket else {
+        "name": message["name"], "label": message["label"], "articles": 0, "quotes": 0,
+        "first_seen": at, "last_seen": at, "co_occurring": {},
+    }
+    bucket["articles"] += 1
+    bucket["quotes"] += len(message.get("quotes", ()))
+    bucket["first_seen"] = min(bucket["first_seen"], at)
+    bucket["last_seen"] = max(bucket["last_seen"], at)
+    co = dict(bucket["co_occurring"])
+    for other in message.get("co_occurring", ()):
+        co[other] = co.get(other, 0) + 1
+    if len(co) > 2 * CO_OCCURRING_KEPT:
+        co = dict(sorted(co.items(), key=lambda kv: (-kv[1], kv[0]))[:CO_OCCURRING_KEPT])
+    bucket["co_occurring"] = co
+    return bucket
+
+
+def merge(buckets: Iterable[dict]) -> dict | None:
+    """One entity's buckets summed into one window entry."""
+    total = None
+    for bucket in buckets:
+        if total is None:
+            total = {**bucket, "co_occurring": dict(bucket["co_occurring"])}
+            continue
+        total["articles"] += bucket["articles"]
+        total["quotes"] += bucket["quotes"]
+        total["first_seen"] = min(total["first_seen"], bucket["first_seen"])
+        total["last_seen"] = max(total["last_seen"], bucket["last_seen"])
+        for name, count in bucket["co_occurring"].items():
+            total["co_occurring"][name] = total["co_occurring"].get(name, 0) + count
+    return total
+
+
+def latest_event(items: Iterable[tuple[str, dict]]) -> float | None:
+    """The latest event time among the buckets: "now" in event time."""
+    return max((bucket["last_seen"] for _, bucket in items), default=None)
+
+
+def top(
+    items: Iterable[tuple[str, dict]], window: Window, at: float,
+    label: str | None = None, limit: int = 20, co_occurring: int = 5,
+) -> list[dict]:
+    """The most mentioned entities in ``window`` ending right after ``at``: by articles,
+    then quotes, then name."""
+    wanted = set(window.buckets(at))
+    per_entity: dict[str, list[dict]] = {}
+    for key, bucket in items:
+        step, start, entity = split_key(key)
+        if step == window.step and start in wanted and (label is None or bucket["label"] == label):
+            per_entity.setdefault(entity, []).append(bucket)
+    rows = []
+    for entity, buckets in per_entity.items():
+        total = merge(buckets)
+        co = sorted(total["co_occurring"].items(), key=lambda kv: (-kv[1], kv[0]))[:co_occurring]
+        rows.append({
+            "key": entity, "name": total["name"], "label": total["label"],
+            "articles": total["articles"], "quotes": total["quotes"],
+            "first_seen": total["first_seen"], "last_seen": total["last_seen"],
+            "co_occurring": [{"name": name, "articles": count} for name, count in co],
+        })
+    rows.sort(key=lambda r: (-r["articles"], -r["quotes"], r["name"]))
+    return rows[:limit]
+
+
+def expired(key: str, latest: float, retention: int) -> bool:
+    step, start, _ = split_key(key)
+    return start + step < latest - retention
