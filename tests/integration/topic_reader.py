@@ -32,7 +32,8 @@ async def collect(
                 for record in records:
                     message = orjson.loads(record.value)
                     message["_record"] = {"key": record.key, "partition": tp.partition,
-                                          "offset": record.offset}
+                                          "offset": record.offset,
+                                          "timestamp": record.timestamp / 1000}
                     found[names[tp.topic]].append(message)
     finally:
         await client.stop()

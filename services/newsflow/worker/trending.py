@@ -79,11 +79,17 @@ def split_key(key: str) -> tuple[int, int, str]:
 
 
 def add_mention(bucket: dict | None, message: Mapping, at: float) -> dict:
-    """The bucket after one entity message (one entity in one article)."""
+    """The bucket after one entity message (one entity in one article).
+
+    An entity is its normalised name; spaCy may label it differently from one article to
+    the next, so a bucket counts labels and the window reports the most frequent one."""
     bucket = dict(bucket) if bucket else {
-        "name": message["name"], "label": message["label"], "articles": 0, "quotes": 0,
-        "first_seen": at, "last_seen": at, "co_occurring": {},
+        "name": message.get("normalized") or message["name"], "labels": {}, "articles": 0,
+        "quotes": 0, "first_seen": at, "last_seen": at, "co_occurring": {},
     }
+    labels = dict(bucket["labels"])
+    labels[message["label"]] = labels.get(message["label"], 0) + 1
+    bucket["labels"] = labels
     bucket["articles"] += 1
     bucket["quotes"] += len(message.get("quotes", ()))
     bucket["first_seen"] = min(bucket["first_seen"], at)
@@ -102,7 +108,8 @@ def merge(buckets: Iterable[dict]) -> dict | None:
     total = None
     for bucket in buckets:
         if total is None:
-            total = {**bucket, "co_occurring": dict(bucket["co_occurring"])}
+            total = {**bucket, "co_occurring": dict(bucket["co_occurring"]),
+                     "labels": dict(bucket["labels"])}
             continue
         total["articles"] += bucket["articles"]
         total["quotes"] += bucket["quotes"]
@@ -110,7 +117,14 @@ def merge(buckets: Iterable[dict]) -> dict | None:
         total["last_seen"] = max(total["last_seen"], bucket["last_seen"])
         for name, count in bucket["co_occurring"].items():
             total["co_occurring"][name] = total["co_occurring"].get(name, 0) + count
+        for label, count in bucket["labels"].items():
+            total["labels"][label] = total["labels"].get(label, 0) + count
     return total
+
+
+def main_label(labels: Mapping[str, int]) -> str:
+    """The most frequent label (ties: alphabetical)."""
+    return min(labels.items(), key=lambda kv: (-kv[1], kv[0]))[0]
 
 
 def latest_event(items: Iterable[tuple[str, dict]]) -> float | None:
@@ -128,11 +142,14 @@ def top(
     per_entity: dict[str, list[dict]] = {}
     for key, bucket in items:
         step, start, entity = split_key(key)
-        if step == window.step and start in wanted and (label is None or bucket["label"] == label):
+        if step == window.step and start in wanted:
             per_entity.setdefault(entity, []).append(bucket)
     rows = []
     for entity, buckets in per_entity.items():
         total = merge(buckets)
+        total["label"] = main_label(total["labels"])
+        if label is not None and total["label"] != label:
+            continue
         co = sorted(total["co_occurring"].items(), key=lambda kv: (-kv[1], kv[0]))[:co_occurring]
         rows.append({
             "key": entity, "name": total["name"], "label": total["label"],

@@ -80,8 +80,8 @@ def install(app: faust.App, settings: Settings) -> None:
     steps = sorted({w.step for w in windows.values()})
     retention = trending.parse_duration(settings.trending_retention)
     entity_topic = app.topic(ENTITIES.name(settings.topic_prefix), key_type=bytes, value_type=bytes)
-    buckets = app.Table("trending-buckets", key_type=str, value_type=dict)
-    recent = app.Table("entity-recent", key_type=str, value_type=dict)
+    buckets = app.Table("trending-buckets", key_type=str)
+    recent = app.Table("entity-recent", key_type=str)
 
     @app.agent(entity_topic)
     async def count_entities(stream):
