@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import asyncio
 import json
+import subprocess
+import sys
 import time
 import urllib.error
 import urllib.parse
@@ -143,6 +145,14 @@ async def test_trending_counts_endpoints_and_restart(settings, worker):
     with pytest.raises(urllib.error.HTTPError) as missing:
         worker.get("/entities/nobody-at-all")
     assert missing.value.code == 404
+
+    shown = subprocess.run(
+        [sys.executable, "-m", "newsflow.cli", "trending", "--url", worker.url, "--window", "24h",
+         "--label", "PERSON", "--limit", "3"], capture_output=True, text=True, timeout=30)
+    assert shown.returncode == 0, shown.stderr
+    rows = shown.stdout.splitlines()[2:]
+    assert [r.split()[1:3] for r in rows] == [n.split()[:2] for n, _, _ in want_day[:3]]
+    print(shown.stdout)
 
     await asyncio.sleep(4)  # past faust's commit interval, so the restart replays nothing
     assert worker.stop() == 0
