@@ -12,56 +12,20 @@ import os
 import shutil
 import sys
 import tempfile
-import time
 from pathlib import Path
-
-import orjson
 
 from newsflow.config import Settings
 from newsflow.ingest import publish
 from newsflow.kafka.admin import create_topics
 from newsflow.kafka.broker import LocalKafka, free_port
+from newsflow.kafka.reader import all_out, collect
 from newsflow.render import render
 from newsflow.runner import WorkerProcess
-from newsflow.tail import consumer
-from newsflow.topics.registry import DEAD_LETTER, ENRICHED, ENTITIES, QUOTES
+from newsflow.topics.registry import ENRICHED, ENTITIES, QUOTES
 
 
 def say(text: str) -> None:
     print(f"--> {text}", flush=True)
-
-
-async def collect(settings: Settings, ids: set[str], timeout: float) -> dict[str, list[dict]]:
-    """Messages about ``ids`` from the downstream topics, until every id is enriched or
-    dead-lettered (or the timeout)."""
-    topics = {t.name(settings.topic_prefix): t.role for t in (ENRICHED, QUOTES, ENTITIES, DEAD_LETTER)}
-    client = consumer(settings, *topics)
-    found: dict[str, list[dict]] = {role: [] for role in topics.values()}
-    done: set[str] = set()
-    await client.start()
-    deadline = time.monotonic() + timeout
-    try:
-        while done < ids and time.monotonic() < deadline:
-            batch = await client.getmany(timeout_ms=1000)
-            for tp, records in batch.items():
-                role = topics[tp.topic]
-                for record in records:
-                    message = orjson.loads(record.value)
-                    article = message.get("id") or message.get("article_id")
-                    if article in ids:
-                        found[role].append(message)
-                        if role in ("enriched", "deadletter"):
-                            done.add(article)
-        # the quote and entity messages of the last article follow its enriched message
-        batch = await client.getmany(timeout_ms=2000)
-        for tp, records in batch.items():
-            for record in records:
-                message = orjson.loads(record.value)
-                if message.get("article_id") in ids:
-                    found[topics[tp.topic]].append(message)
-    finally:
-        await client.stop()
-    return found
 
 
 def show(found: dict[str, list[dict]]) -> None:
@@ -98,7 +62,10 @@ def run(settings: Settings, seeds: str, timeout: float) -> int:
         say(f"worker up: {worker.url}/metrics")
         ids, rejected = asyncio.run(publish(settings, [seeds]))
         say(f"ingested {len(ids)} article(s) from {seeds}/ ({rejected} rejected): {', '.join(ids)}")
-        found = asyncio.run(collect(settings, set(ids), timeout))
+        roles = ["enriched", "quotes", "entities", "deadletter"]
+        found = asyncio.run(collect(settings, roles, all_out(set(ids)), timeout))
+        found = {role: [m for m in messages if (m.get("id") or m.get("article_id")) in ids]
+                 for role, messages in found.items()}
         show(found)
         done = {m["id"] for m in found["enriched"]}
         ok = done == set(ids) and not found["deadletter"]

@@ -16,7 +16,7 @@ from newsflow.ingest import publish
 from newsflow.topics import validate
 from newsflow.topics.registry import RAW
 from tests.conftest import SEED
-from tests.integration.topic_reader import collect
+from newsflow.kafka.reader import collect
 
 pytestmark = pytest.mark.integration
 

@@ -23,7 +23,7 @@ from newsflow.runner import WorkerProcess
 from newsflow.topics import messages
 from newsflow.topics.registry import RAW
 from newsflow.worker.trending import Window
-from tests.integration.topic_reader import collect
+from newsflow.kafka.reader import all_out, collect
 
 pytestmark = pytest.mark.integration
 
@@ -104,14 +104,8 @@ async def test_trending_counts_endpoints_and_restart(settings, worker):
         await producer.stop()
     ids = {a.id for a in articles}
 
-    def complete(found) -> bool:
-        enriched = {m["id"]: m for m in found["enriched"] if m["id"] in ids}
-        wanted = sum(len(m["canonical_entities"]) for m in enriched.values())
-        return len(enriched) == len(ids) and wanted == sum(
-            1 for m in found["entities"] if m["article_id"] in ids)
-
-    found = await collect(settings, ["enriched", "entities"], complete, timeout=600)
-    assert complete(found)
+    found = await collect(settings, ["enriched", "entities"], all_out(ids), timeout=600)
+    assert all_out(ids)(found)
     entities = [m for m in found["entities"] if m["article_id"] in ids]
     assert {m["_record"]["timestamp"] for m in entities} <= {START + i * SPACING for i in range(ARTICLES)}
     latest = max(m["_record"]["timestamp"] for m in entities)

@@ -1,4 +1,4 @@
-"""Reading the downstream topics in tests: collect messages until a condition holds."""
+"""Reading newsflow topics until a condition holds (the demo, the tests, the benchmarks)."""
 
 from __future__ import annotations
 
@@ -38,3 +38,25 @@ async def collect(
     finally:
         await client.stop()
     return found
+
+
+def all_out(ids: set[str]) -> Callable[[dict[str, list[dict]]], bool]:
+    """A ``collect`` condition: every id is dead-lettered or enriched, with all its quote
+    and entity messages among those collected (roles not collected are not waited for)."""
+
+    def done(found: dict[str, list[dict]]) -> bool:
+        finished = {m["article_id"] for m in found.get("deadletter", ())}
+        per_article: dict[tuple[str, str], int] = {}
+        for role in ("quotes", "entities"):
+            for message in found.get(role, ()):
+                key = (role, message["article_id"])
+                per_article[key] = per_article.get(key, 0) + 1
+        for article in found.get("enriched", ()):
+            wanted = {"quotes": len(article["quotes"]),
+                      "entities": len(article["canonical_entities"])}
+            if all(per_article.get((role, article["id"]), 0) >= count
+                   for role, count in wanted.items() if role in found):
+                finished.add(article["id"])
+        return ids <= finished
+
+    return done
