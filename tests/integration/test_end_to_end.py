@@ -28,6 +28,9 @@ SEED_DIRECT = [
     ("Our strategy is to continue to engage", "Rubio"),
 ]
 
+SEED_ENTITIES = {"Dmitry Peskov", "Rubio", "Lavrov", "MIC Izvestia", "RT", "Russia", "Ukraine",
+                 "Kiev", "Moscow", "Istanbul", "Kuala Lumpur", "US"}
+
 BAD_RAW = {
     "malformed_json": b'{"title": "unterminated',
     "not_utf8": b'{"title": "t", "body": "Sch\xf6n"}',
@@ -71,6 +74,13 @@ async def test_seed_comes_out_enriched_on_every_downstream_topic(settings, worke
     assert {m["_record"]["key"] for m in mine["quotes"]} == {seed_article.id.encode()}
     names = {e["name"] for e in article["canonical_entities"]}
     assert {m["name"] for m in mine["entities"]} == names
+    by_name = {m["name"]: m for m in mine["entities"]}
+    peskov = by_name["Dmitry Peskov"]
+    assert peskov["label"] == "PERSON" and "spokesman" in peskov["role"] and peskov["count"] >= 5
+    assert {q["text"][:20] for q in peskov["quotes"]} >= {
+        q["text"][:20] for q in article["quotes"] if q["speaker"] and q["speaker"]["name"] == "Dmitry Peskov"}
+    assert by_name["US"]["normalized"] == "United States"
+    assert SEED_ENTITIES <= names
     assert all(m["_record"]["key"] == m["normalized"].encode() for m in mine["entities"])
     for role_messages in mine.values():
         for message in role_messages:

@@ -75,7 +75,7 @@ def trending_rows(worker: WorkerProcess, **params) -> list[tuple]:
     return [(r["name"], r["articles"], r["quotes"]) for r in answer["entities"]]
 
 
-async def wait_for(check, timeout: float = 60.0):
+async def wait_for(check, timeout: float = 180.0):
     deadline = time.monotonic() + timeout
     while True:
         try:
@@ -114,7 +114,9 @@ async def test_trending_counts_endpoints_and_restart(settings, worker):
     hour = Window("1h", HOUR, HOUR)
     want_day = expected(entities, day, latest, "PERSON")
     assert want_day and want_day[0][1] >= 5
+    began = time.monotonic()
     await wait_for(lambda: trending_rows(worker, window="24h", label="PERSON") == want_day)
+    print(f"\ntrending caught up {time.monotonic() - began:.1f}s after the entity topic")
     assert trending_rows(worker, window="24h", label="PERSON") == want_day
     assert trending_rows(worker, window="1h", label="PERSON") == expected(entities, hour, latest, "PERSON")
     middle = START + 20 * HOUR + 5
