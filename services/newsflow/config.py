@@ -1,11 +1,14 @@
-"""Typed settings, read from NEWSFLOW_* environment variables and overridden by CLI flags.
+"""Typed settings: a TOML file (NEWSFLOW_CONFIG), NEWSFLOW_* environment variables over
+it, CLI flags over those.
 
-The README's configuration table lists the same names and defaults.
+The README's configuration table lists the same names and defaults; docs/security.md the
+connection settings. Secrets never appear in the repr, since settings get logged.
 """
 
 from __future__ import annotations
 
 import os
+import tomllib
 from dataclasses import dataclass, fields, replace
 
 from newsflow.core.nlp import DEFAULT_MODEL
@@ -27,14 +30,29 @@ class Settings:
     batch_seconds: float = 0.5  # NEWSFLOW_BATCH_SECONDS
     log_level: str = "INFO"  # NEWSFLOW_LOG_LEVEL
     data_dir: str = ".newsflow"  # NEWSFLOW_DATA_DIR (worker state, local broker)
+    guarantee: str = "exactly_once"  # NEWSFLOW_GUARANTEE (exactly_once | at_least_once)
+    worker_id: str = ""  # NEWSFLOW_WORKER_ID (stable per worker, unique among live ones; "": hostname)
+    transaction_timeout_ms: int = 10000  # NEWSFLOW_TRANSACTION_TIMEOUT_MS (orphans abort after it)
+    dedupe: str = "on"  # NEWSFLOW_DEDUPE (on | off: skip articles already processed)
     log_format: str = "text"  # NEWSFLOW_LOG_FORMAT: text or json (JSON lines)
     trending_windows: str = "1h,24h:1h"  # NEWSFLOW_TRENDING_WINDOWS (size[:step], ...)
     trending_retention: str = "7d"  # NEWSFLOW_TRENDING_RETENTION (event time kept)
+    # Connecting to a secured cluster (docs/security.md)
+    security_protocol: str = "PLAINTEXT"  # NEWSFLOW_SECURITY_PROTOCOL (SSL, SASL_PLAINTEXT, SASL_SSL)
+    sasl_mechanism: str = "PLAIN"  # NEWSFLOW_SASL_MECHANISM (PLAIN, SCRAM-SHA-256, SCRAM-SHA-512)
+    sasl_username: str = ""  # NEWSFLOW_SASL_USERNAME
+    sasl_password: str = ""  # NEWSFLOW_SASL_PASSWORD (secret)
+    ssl_cafile: str = ""  # NEWSFLOW_SSL_CAFILE (PEM; "": the system's CAs)
+    ssl_certfile: str = ""  # NEWSFLOW_SSL_CERTFILE (client certificate, for mutual TLS)
+    ssl_keyfile: str = ""  # NEWSFLOW_SSL_KEYFILE (its private key)
+    ssl_key_password: str = ""  # NEWSFLOW_SSL_KEY_PASSWORD (secret; for an encrypted key)
+    ssl_check_hostname: bool = True  # NEWSFLOW_SSL_CHECK_HOSTNAME
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None) -> "Settings":
+        """The file named by NEWSFLOW_CONFIG (if any), then the environment over it."""
         environ = os.environ if environ is None else environ
-        values = {}
+        values = _read_file(environ["NEWSFLOW_CONFIG"]) if environ.get("NEWSFLOW_CONFIG") else {}
         for field in fields(cls):
             raw = environ.get(f"NEWSFLOW_{field.name.upper()}")
             if raw is not None and raw != "":
@@ -45,6 +63,37 @@ class Settings:
         """A copy with the flags that were given (None means "not given")."""
         return replace(self, **{k: v for k, v in flags.items() if v is not None})
 
+    def __repr__(self) -> str:
+        """The dataclass repr with secrets masked: settings end up in logs and tracebacks."""
+        shown = (f"{f.name}={_masked(f.name, getattr(self, f.name))!r}" for f in fields(self))
+        return f"Settings({', '.join(shown)})"
+
+
+SECRETS = frozenset({"sasl_password", "ssl_key_password"})
+_TRUE, _FALSE = ("1", "true", "yes", "on"), ("0", "false", "no", "off")
+
+
+def _masked(name: str, value: object) -> object:
+    return "***" if name in SECRETS and value else value
+
+
+def _read_file(path: str) -> dict[str, object]:
+    """Settings from a TOML file whose keys are the field names (bootstrap = "...")."""
+    try:
+        with open(path, "rb") as file:
+            data = tomllib.load(file)
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        raise SystemExit(f"NEWSFLOW_CONFIG={path!r}: {exc}") from None
+    kinds = {field.name: field.type for field in fields(Settings)}
+    for key, value in data.items():
+        if key not in kinds:
+            raise SystemExit(f"NEWSFLOW_CONFIG={path!r}: unknown setting {key!r}")
+        expected = {"int": (int,), "float": (int, float), "bool": (bool,)}.get(kinds[key], (str,))
+        if isinstance(value, bool) != (kinds[key] == "bool") or not isinstance(value, expected):
+            raise SystemExit(f"NEWSFLOW_CONFIG={path!r}: {key} must be {kinds[key]}, "
+                             f"not {type(value).__name__}")
+    return {k: float(v) if kinds[k] == "float" else v for k, v in data.items()}
+
 
 def _convert(name: str, kind: str, raw: str) -> object:
     try:
@@ -52,6 +101,10 @@ def _convert(name: str, kind: str, raw: str) -> object:
             return int(raw)
         if kind == "float":
             return float(raw)
+        if kind == "bool":
+            if raw.lower() not in _TRUE + _FALSE:
+                raise ValueError(raw)
+            return raw.lower() in _TRUE
     except ValueError:
         raise SystemExit(f"NEWSFLOW_{name.upper()}={raw!r} is not a valid {kind}") from None
     return raw

@@ -14,7 +14,7 @@ from aiokafka import AIOKafkaProducer
 
 from newsflow import metrics
 from newsflow.config import Settings
-from newsflow.kafka.clients import MAX_REQUEST_BYTES, bootstrap_servers
+from newsflow.kafka.clients import MAX_REQUEST_BYTES, client_options, start
 from newsflow.sources import Rejected, read_articles
 from newsflow.topics import messages
 from newsflow.topics.registry import DEAD_LETTER, RAW
@@ -22,7 +22,7 @@ from newsflow.topics.registry import DEAD_LETTER, RAW
 
 def producer(settings: Settings) -> AIOKafkaProducer:
     return AIOKafkaProducer(
-        bootstrap_servers=bootstrap_servers(settings),
+        **client_options(settings),
         enable_idempotence=True,
         acks="all",
         linger_ms=5,
@@ -37,7 +37,7 @@ async def publish(settings: Settings, paths: list[str]) -> tuple[list[str], int]
     published: list[str] = []
     rejected = 0
     client = producer(settings)
-    await client.start()
+    await start(client, settings, "ingest")
     try:
         pending = []
         for item in read_articles(paths, settings.max_bytes):

@@ -2,9 +2,17 @@
 
 from __future__ import annotations
 
+import re
 import textwrap
 
 WIDTH = 100
+# Control characters from article text would reach the operator's terminal as escape
+# sequences; they are shown escaped instead (the layout's own newlines are kept).
+_UNSAFE = re.compile(r"[\x00-\x09\x0b-\x1f\x7f-\x9f]")
+
+
+def _escaped(text: str) -> str:
+    return _UNSAFE.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
 
 
 def _clip(text: str, limit: int = 160) -> str:
@@ -51,7 +59,11 @@ def enriched(message: dict) -> str:
 
 
 def render(message: dict) -> str:
-    """One message of any newsflow topic, by its schema."""
+    """One message of any newsflow topic, by its schema, safe to print to a terminal."""
+    return _escaped(_render(message))
+
+
+def _render(message: dict) -> str:
     kind = str(message.get("schema", "")).split("/")[0]
     if kind == "enriched_article":
         return enriched(message)

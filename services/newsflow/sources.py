@@ -1,15 +1,19 @@
 """Reading articles from files and stdin for the CLI shells (ingest, enrich).
 
 Each input yields either an Article or a Rejected record naming where it came from,
-so a bad file is reported and the good ones still go through.
+so a bad file is reported and the good ones still go through. Nothing is read past the
+size limit: an oversize file or line is refused unread (its dead letter has no payload),
+so a huge input costs no more memory than one article.
 """
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 from newsflow.core.article import Article, BadArticle
 from newsflow.core.parse import DEFAULT_MAX_BYTES, decode, from_json, from_seed_text
@@ -24,12 +28,35 @@ class Rejected:
     payload: bytes
 
 
-def _lines(origin: str, lines: Iterable[bytes], max_bytes: int) -> Iterator[Article | Rejected]:
-    for number, line in enumerate(lines, start=1):
+def _oversize(origin: str, size: int | str, max_bytes: int) -> Rejected:
+    return Rejected(origin, BadArticle("oversize", f"{size} bytes, limit {max_bytes}"), b"")
+
+
+def _skip_line(stream: BinaryIO) -> int:
+    """Reads to the end of the current line in bounded chunks; the bytes skipped (the
+    line end not counted)."""
+    skipped = 0
+    while chunk := stream.readline(64 * 1024):
+        if chunk.endswith(b"\n"):
+            return skipped + len(chunk.rstrip(b"\r\n"))
+        skipped += len(chunk)
+    return skipped
+
+
+def _lines(origin: str, stream: BinaryIO, max_bytes: int) -> Iterator[Article | Rejected]:
+    """One JSON article per line; each line read only up to the limit (plus the line end
+    and one byte, to tell that it is over)."""
+    number = 0
+    while line := stream.readline(max_bytes + 3):
+        number += 1
+        where = f"{origin}:{number}"
+        cut = not line.endswith(b"\n")
         line = line.rstrip(b"\r\n")
+        if len(line) > max_bytes:
+            yield _oversize(where, len(line) + (_skip_line(stream) if cut else 0), max_bytes)
+            continue
         if not line.strip():
             continue
-        where = f"{origin}:{number}"
         try:
             yield from_json(decode(line, max_bytes))
         except BadArticle as exc:
@@ -39,12 +66,18 @@ def _lines(origin: str, lines: Iterable[bytes], max_bytes: int) -> Iterator[Arti
 def _file(path: Path, max_bytes: int) -> Iterator[Article | Rejected]:
     origin = str(path)
     try:
-        data = path.read_bytes()
+        with path.open("rb") as file:
+            if path.suffix == ".jsonl":
+                yield from _lines(origin, file, max_bytes)
+                return
+            # the size first; the read bounded too, for pipes (size 0) and growing files
+            size = os.fstat(file.fileno()).st_size
+            data = file.read(max_bytes + 1) if size <= max_bytes else b""
     except OSError as exc:
         yield Rejected(origin, BadArticle("missing_body", f"cannot read: {exc.strerror}"), b"")
         return
-    if path.suffix == ".jsonl":
-        yield from _lines(origin, data.splitlines(), max_bytes)
+    if size > max_bytes or len(data) > max_bytes:
+        yield _oversize(origin, size if size > max_bytes else f"over {max_bytes}", max_bytes)
         return
     try:
         text = decode(data, max_bytes)

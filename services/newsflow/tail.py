@@ -9,7 +9,7 @@ import orjson
 from aiokafka import AIOKafkaConsumer
 
 from newsflow.config import Settings
-from newsflow.kafka.clients import MAX_REQUEST_BYTES, bootstrap_servers
+from newsflow.kafka.clients import MAX_REQUEST_BYTES, client_options, start
 from newsflow.render import render
 from newsflow.topics.registry import TOPICS
 
@@ -26,7 +26,7 @@ def consumer(settings: Settings, *topics: str, from_beginning: bool = True) -> A
     """A group-less, read_committed consumer: reading never moves anyone's offsets."""
     return AIOKafkaConsumer(
         *topics,
-        bootstrap_servers=bootstrap_servers(settings),
+        **client_options(settings),
         group_id=None,
         enable_auto_commit=False,
         auto_offset_reset="earliest" if from_beginning else "latest",
@@ -38,7 +38,7 @@ def consumer(settings: Settings, *topics: str, from_beginning: bool = True) -> A
 
 async def tail(settings: Settings, args) -> int:
     client = consumer(settings, topic_name(settings, args.topic), from_beginning=args.from_beginning)
-    await client.start()
+    await start(client, settings, "tail")
     seen = 0
     try:
         while args.max_messages is None or seen < args.max_messages:

@@ -1,5 +1,5 @@
-"""A broker that requires SASL (SCRAM-SHA-256): the shells work with the right credentials
-and, with wrong ones, stop at once with one line saying what to fix."""
+"""Brokers that require SASL (SCRAM-SHA-256) or mutual TLS: the shells work with the right
+credentials and, with wrong ones, stop at once with one line saying what to fix."""
 
 from __future__ import annotations
 
@@ -34,6 +34,44 @@ def secured(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
+def tls(tmp_path_factory):
+    """A CA, a broker and a client certificate signed by it, and a broker with an SSL
+    listener that requires the client's (set up through extra_config)."""
+    if shutil.which("openssl") is None:
+        pytest.skip("needs the openssl command")
+    folder = tmp_path_factory.mktemp("kafka-tls")
+
+    def openssl(*args: str) -> None:
+        subprocess.run(["openssl", *args], cwd=folder, check=True, capture_output=True)
+
+    openssl("req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=test-ca",
+            "-keyout", "ca.key", "-out", "ca.pem")
+    (folder / "san.ext").write_text("subjectAltName=IP:127.0.0.1,DNS:localhost\n")
+    for name in ("broker", "client"):
+        openssl("req", "-newkey", "rsa:2048", "-nodes", "-subj", f"/CN={name}",
+                "-keyout", f"{name}.key", "-out", f"{name}.csr")
+        openssl("x509", "-req", "-in", f"{name}.csr", "-CA", "ca.pem", "-CAkey", "ca.key",
+                "-CAcreateserial", "-days", "1", "-extfile", "san.ext", "-out", f"{name}.pem")
+    keystore = folder / "broker.keystore.pem"
+    keystore.write_bytes((folder / "broker.key").read_bytes() + (folder / "broker.pem").read_bytes())
+    broker = LocalKafka(folder / "kafka")
+    internal = free_port()
+    broker.extra_config = {
+        "listeners": f"SSL://127.0.0.1:{broker.port},PLAINTEXT://127.0.0.1:{internal},"
+                     f"CONTROLLER://127.0.0.1:{broker.controller_port}",
+        "advertised.listeners": f"SSL://127.0.0.1:{broker.port},PLAINTEXT://127.0.0.1:{internal}",
+        "listener.security.protocol.map": "CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT,SSL:SSL",
+        "ssl.keystore.type": "PEM", "ssl.keystore.location": str(keystore),
+        "ssl.truststore.type": "PEM", "ssl.truststore.location": str(folder / "ca.pem"),
+        "ssl.client.auth": "required",
+    }
+    broker.start()
+    yield broker, folder
+    broker.stop()
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+@pytest.fixture(scope="module")
 def prefix() -> str:
     return f"s{uuid.uuid4().hex[:8]}."
 
@@ -62,9 +100,10 @@ def test_right_credentials_create_topics_publish_and_read(secured, prefix):
     article_id = ingested.stdout.strip()
 
     tailed = newsflow(env, "tail", "raw", "--json", "--from-beginning", "--max-messages", "1",
-                      "--timeout", "20")
+                      "--timeout", "20", "--log-level", "DEBUG")
     assert tailed.returncode == 0, tailed.stderr
     assert orjson.loads(tailed.stdout.splitlines()[0])["id"] == article_id
+    assert "<SASL request redacted>" in tailed.stderr  # aiokafka logs requests at DEBUG
     assert PASSWORD not in ingested.stderr + tailed.stderr + created.stderr
 
 
@@ -121,3 +160,36 @@ async def test_worker_preflight_check_names_the_problem(secured, prefix):
     wrong = Settings.from_env(credentials(secured, prefix, password="wrong-password"))
     with pytest.raises(SystemExit, match="^newsflow worker: Kafka authentication failed for user 'alice'"):
         await check(wrong, "worker")
+
+
+def tls_env(tls, prefix, **changes: str) -> dict[str, str]:
+    broker, folder = tls
+    return {"NEWSFLOW_BOOTSTRAP": broker.bootstrap, "NEWSFLOW_TOPIC_PREFIX": prefix,
+            "NEWSFLOW_SECURITY_PROTOCOL": "SSL", "NEWSFLOW_SSL_CAFILE": str(folder / "ca.pem"),
+            "NEWSFLOW_SSL_CERTFILE": str(folder / "client.pem"),
+            "NEWSFLOW_SSL_KEYFILE": str(folder / "client.key"), **changes}
+
+
+def test_mutual_tls_creates_topics_publishes_and_reads(tls, prefix):
+    env = tls_env(tls, prefix)
+    assert newsflow(env, "topics", "create").returncode == 0
+    ingested = newsflow(env, "ingest", str(SEED))
+    assert ingested.returncode == 0, ingested.stderr
+    tailed = newsflow(env, "tail", "raw", "--json", "--from-beginning", "--max-messages", "1",
+                      "--timeout", "20")
+    assert orjson.loads(tailed.stdout.splitlines()[0])["id"] == ingested.stdout.strip()
+
+
+def test_tls_failures_say_which_setting(tls, prefix):
+    _, folder = tls
+    wrong_ca = newsflow(tls_env(tls, prefix, NEWSFLOW_SSL_CAFILE=str(folder / "client.pem")),
+                        "tail", "raw", "--timeout", "5")
+    assert wrong_ca.returncode != 0 and "Traceback" not in wrong_ca.stderr
+    assert wrong_ca.stderr.strip().splitlines()[-1].endswith(
+        "failed (CERTIFICATE_VERIFY_FAILED): check NEWSFLOW_SSL_CAFILE and NEWSFLOW_SECURITY_PROTOCOL")
+    no_cert = newsflow(tls_env(tls, prefix, NEWSFLOW_SSL_CERTFILE="", NEWSFLOW_SSL_KEYFILE=""),
+                       "ingest", str(SEED))
+    assert no_cert.returncode != 0 and "Traceback" not in no_cert.stderr
+    assert no_cert.stderr.strip().splitlines()[-1].endswith(
+        "closed the connection: check NEWSFLOW_SECURITY_PROTOCOL (SSL) and the client "
+        "certificate (NEWSFLOW_SSL_CERTFILE, NEWSFLOW_SSL_KEYFILE)")

@@ -59,8 +59,16 @@ def resolve_day(text: str, base: dt.date | None) -> dt.date | None:
 
     Weekdays are the latest such day on or before ``base`` ("next ..." the first after it),
     as news reports past events; a day of a month without a year takes the year that puts
-    it closest to ``base``. Without ``base`` only dates that carry their year resolve.
+    it closest to ``base``. Without ``base`` only dates that carry their year resolve, and
+    a day that would fall outside the calendar (year 1 or 9999 ± days) does not.
     """
+    try:
+        return _resolve_day(text, base)
+    except OverflowError:
+        return None
+
+
+def _resolve_day(text: str, base: dt.date | None) -> dt.date | None:
     words = text.lower().split()
     if words[-1] in _WEEKDAYS:
         if base is None:

@@ -7,13 +7,14 @@ import asyncio
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 
 from newsflow.config import Settings
+from newsflow.kafka.clients import client_options, start
 from newsflow.topics import TOPICS
 
 
 async def create_topics(settings: Settings) -> list[str]:
     """Create every missing topic; return the names that were created."""
-    admin = AIOKafkaAdminClient(bootstrap_servers=settings.bootstrap)
-    await admin.start()
+    admin = AIOKafkaAdminClient(**client_options(settings))
+    await start(admin, settings, "topics")
     try:
         existing = set(await admin.list_topics())
         wanted = [

@@ -25,6 +25,7 @@ log = logging.getLogger(__name__)
 REPO = Path(__file__).resolve().parents[3]
 DEPLOY = REPO / "deploy" / "kafka"
 READY_LINE = "Kafka Server started"
+SCRAM = "SCRAM-SHA-256"
 
 
 def cache_dir() -> Path:
@@ -64,13 +65,24 @@ def _cluster_id() -> str:
 
 
 class LocalKafka:
-    """One KRaft broker+controller process with its storage in ``data_dir``."""
+    """One KRaft broker+controller process with its storage in ``data_dir``.
 
-    def __init__(self, data_dir: Path, port: int | None = None, extra_config: dict | None = None):
+    With ``sasl_users`` ({name: password}) the client port is a SASL_PLAINTEXT listener
+    (SCRAM-SHA-256, users created when the storage is formatted); the broker talks to
+    itself on a second, PLAINTEXT port.
+
+    stop() then start() restarts it on the same storage and the same ports (clients
+    reconnect to the same address), as the fault tests do.
+    """
+
+    def __init__(self, data_dir: Path, port: int | None = None, extra_config: dict | None = None,
+                 sasl_users: dict[str, str] | None = None, controller_port: int | None = None):
         self.data_dir = Path(data_dir)
         self.port = port or free_port()
-        self.controller_port = free_port()
+        self.controller_port = controller_port or free_port()
         self.extra_config = extra_config or {}
+        self.sasl_users = dict(sasl_users or {})
+        self.internal_port = free_port() if self.sasl_users else None
         self.process: subprocess.Popen | None = None
 
     @property
@@ -102,11 +114,32 @@ class LocalKafka:
             "share.coordinator.state.topic.min.isr": "1",
             "group.initial.rebalance.delay.ms": "0",
             "message.max.bytes": str(16 * 1024 * 1024 + 4096),
+            **self._sasl_config(),
             **self.extra_config,
         }
         path = self.data_dir / "server.properties"
         path.write_text("".join(f"{k}={v}\n" for k, v in config.items()))
         return path
+
+    def _sasl_config(self) -> dict:
+        if not self.sasl_users:
+            return {}
+        clients, internal = f"127.0.0.1:{self.port}", f"127.0.0.1:{self.internal_port}"
+        return {
+            "listeners": f"SASL_PLAINTEXT://{clients},PLAINTEXT://{internal},"
+                         f"CONTROLLER://127.0.0.1:{self.controller_port}",
+            "advertised.listeners": f"SASL_PLAINTEXT://{clients},PLAINTEXT://{internal}",
+            "listener.security.protocol.map":
+                "CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT,SASL_PLAINTEXT:SASL_PLAINTEXT",
+            "sasl.enabled.mechanisms": SCRAM,
+            f"listener.name.sasl_plaintext.{SCRAM.lower()}.sasl.jaas.config":
+                "org.apache.kafka.common.security.scram.ScramLoginModule required;",
+        }
+
+    def _scram_users(self) -> list[str]:
+        """StorageTool arguments creating the SASL users' SCRAM credentials."""
+        return [arg for name, password in self.sasl_users.items()
+                for arg in ("--add-scram", f"{SCRAM}=[name={name},password={password}]")]
 
     def _java(self, libs: Path, *args: str) -> list[str]:
         heap = os.environ.get("NEWSFLOW_KAFKA_HEAP", "512m")
@@ -124,10 +157,11 @@ class LocalKafka:
         if not (self.data_dir / "logs" / "meta.properties").exists():
             subprocess.run(
                 self._java(libs, "kafka.tools.StorageTool", "format", "-t", _cluster_id(),
-                           "-c", str(config)),
+                           "-c", str(config), *self._scram_users()),
                 check=True, stdout=subprocess.DEVNULL,
             )
         logfile = self.log_path.open("ab")
+        self._log_start = logfile.tell()  # a restart appends: look for READY_LINE after this
         self.process = subprocess.Popen(
             self._java(libs, "kafka.Kafka", str(config)),
             stdout=logfile, stderr=subprocess.STDOUT, start_new_session=True,
@@ -142,7 +176,10 @@ class LocalKafka:
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
                 raise RuntimeError(f"Kafka exited with {self.process.returncode}:\n{self.tail_log()}")
-            if READY_LINE in self.log_path.read_text(errors="replace"):
+            with self.log_path.open("rb") as logfile:
+                logfile.seek(self._log_start)
+                started = READY_LINE.encode() in logfile.read()
+            if started:
                 try:
                     socket.create_connection(("127.0.0.1", self.port), timeout=1).close()
                     return

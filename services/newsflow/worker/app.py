@@ -20,7 +20,7 @@ from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from newsflow import logs, metrics
 from newsflow.config import Settings
 from newsflow.core.enrich import Enricher
-from newsflow.kafka.clients import MAX_REQUEST_BYTES, faust_broker_url
+from newsflow.kafka.clients import MAX_REQUEST_BYTES, check, faust_options
 from newsflow.topics.registry import RAW, TOPICS
 from newsflow.worker import trending_app
 from newsflow.worker.observe import BrokerProbe
@@ -33,7 +33,7 @@ LAG_INTERVAL_SECONDS = 5.0
 def create_app(settings: Settings, enricher: Enricher) -> faust.App:
     app = faust.App(
         settings.app_id,
-        broker=faust_broker_url(settings),
+        **faust_options(settings),
         key_serializer="raw",
         value_serializer="raw",
         datadir=str(Path(settings.data_dir) / "faust"),
@@ -128,7 +128,9 @@ def _count(message) -> None:
 
 
 def run(settings: Settings) -> int:
-    """Load the model first (fail fast if missing), then run the faust worker until stopped."""
+    """Check the connection and load the model first (fail fast with one clear line), then
+    run the faust worker until stopped."""
+    asyncio.run(check(settings, "worker"))
     enricher = Enricher.load(settings.model, batch_size=settings.batch_size)
     Path(settings.data_dir).mkdir(parents=True, exist_ok=True)
     app = create_app(settings, enricher)

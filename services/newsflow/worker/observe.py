@@ -13,7 +13,7 @@ from aiokafka.admin import AIOKafkaAdminClient
 
 from newsflow import metrics
 from newsflow.config import Settings
-from newsflow.kafka.clients import bootstrap_servers
+from newsflow.kafka.clients import client_options
 
 log = logging.getLogger(__name__)
 
@@ -27,7 +27,7 @@ class BrokerProbe:
 
     async def _client(self) -> AIOKafkaAdminClient:
         if self._admin is None:
-            admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap_servers(self.settings))
+            admin = AIOKafkaAdminClient(**client_options(self.settings))
             await admin.start()
             self._admin = admin
         return self._admin
