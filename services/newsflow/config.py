@@ -25,6 +25,7 @@ class Settings:
     max_bytes: int = DEFAULT_MAX_BYTES  # NEWSFLOW_MAX_BYTES
     bind: str = "127.0.0.1"  # NEWSFLOW_BIND (address of the HTTP server)
     web_port: int = 6066  # NEWSFLOW_WEB_PORT (HTTP server: /metrics, /healthz)
+    web_host: str = ""  # NEWSFLOW_WEB_HOST: how other workers reach this one (default: bind)
     app_id: str = "newsflow-enricher"  # NEWSFLOW_APP_ID (consumer group)
     batch_size: int = 16  # NEWSFLOW_BATCH_SIZE
     batch_seconds: float = 0.5  # NEWSFLOW_BATCH_SECONDS

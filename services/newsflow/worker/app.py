@@ -38,7 +38,7 @@ def create_app(settings: Settings, enricher: Enricher) -> faust.App:
         value_serializer="raw",
         datadir=str(Path(settings.data_dir) / "faust"),
         web_bind=settings.bind,
-        web_host=settings.bind,
+        web_host=settings.web_host or settings.bind,
         web_port=settings.web_port,
         topic_partitions=settings.partitions,
         consumer_auto_offset_reset="earliest",
