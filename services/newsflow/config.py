@@ -28,13 +28,13 @@ class Settings:
     web_host: str = ""  # NEWSFLOW_WEB_HOST: how other workers reach this one (default: bind)
     app_id: str = "newsflow-enricher"  # NEWSFLOW_APP_ID (consumer group)
     batch_size: int = 16  # NEWSFLOW_BATCH_SIZE
-    batch_seconds: float = 0.5  # NEWSFLOW_BATCH_SECONDS
+    batch_seconds: float = 0.2  # NEWSFLOW_BATCH_SECONDS
     log_level: str = "INFO"  # NEWSFLOW_LOG_LEVEL
     data_dir: str = ".newsflow"  # NEWSFLOW_DATA_DIR (worker state, local broker)
     guarantee: str = "exactly_once"  # NEWSFLOW_GUARANTEE (exactly_once | at_least_once)
     worker_id: str = ""  # NEWSFLOW_WORKER_ID (stable per worker, unique among live ones; "": hostname)
     transaction_timeout_ms: int = 10000  # NEWSFLOW_TRANSACTION_TIMEOUT_MS (orphans abort after it)
-    dedupe: str = "on"  # NEWSFLOW_DEDUPE (on | off: skip articles already processed)
+    dedupe: bool = True  # NEWSFLOW_DEDUPE (on | off: skip articles already processed)
     log_format: str = "text"  # NEWSFLOW_LOG_FORMAT: text or json (JSON lines)
     trending_windows: str = "1h,24h:1h"  # NEWSFLOW_TRENDING_WINDOWS (size[:step], ...)
     trending_retention: str = "7d"  # NEWSFLOW_TRENDING_RETENTION (event time kept)

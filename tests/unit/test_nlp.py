@@ -1,0 +1,20 @@
+"""Loading the pipeline: clear errors for a missing model or one that lacks components."""
+
+from __future__ import annotations
+
+import pytest
+import spacy
+
+from newsflow.core import nlp
+
+
+def test_missing_model_names_the_package_to_install():
+    with pytest.raises(RuntimeError, match="not installed"):
+        nlp.load_pipeline("no_such_model_anywhere")
+
+
+def test_model_without_a_parser_is_refused(tmp_path):
+    stripped = spacy.load(nlp.DEFAULT_MODEL, exclude=["parser"])
+    stripped.to_disk(tmp_path / "no_parser")
+    with pytest.raises(RuntimeError, match="lacks the components parser"):
+        nlp.load_pipeline(str(tmp_path / "no_parser"))
