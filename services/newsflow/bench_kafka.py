@@ -1,0 +1,177 @@
+"""Benchmark phases through a real broker: fill the raw topic, start `newsflow worker`
+processes, time how fast they drain it; offer a paced load and measure end-to-end latency;
+read the workers' peak RSS.
+
+The workers are separate processes (runner.WorkerProcess), so whatever `newsflow worker`
+runs is what gets measured. Enriched articles are seen by a read_committed consumer in
+this process, started before any worker; times are its receive times (time.time(), the
+same clock the raw records are stamped with).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import time
+import uuid
+from pathlib import Path
+
+from newsflow.bench_cpu import CpuClock
+from newsflow.config import Settings
+from newsflow.core.article import Article
+from newsflow.ingest import producer
+from newsflow.kafka.admin import create_topics
+from newsflow.kafka.broker import free_port
+from newsflow.kafka.clients import start
+from newsflow.runner import WORKER_COMMAND, WorkerProcess
+from newsflow.tail import consumer
+from newsflow.topics import messages
+from newsflow.topics.registry import ENRICHED, RAW
+
+# A worker publishes a batch's enriched articles together: those that arrive within this
+# long after the very first one are that first batch, and are left out of the rate.
+FIRST_BATCH_SECONDS = 0.5
+READY_TIMEOUT = 180.0
+
+
+def percentile(values: list[float], q: float) -> float:
+    """Nearest-rank percentile (q in 0..100)."""
+    ordered = sorted(values)
+    return ordered[max(0, min(len(ordered) - 1, round(q / 100 * len(ordered)) - 1))]
+
+
+def peak_rss_mb(pid: int) -> float:
+    """VmHWM (peak resident set) of a live process, in MiB."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    raise RuntimeError(f"no VmHWM for pid {pid}")
+
+
+class Phase:
+    """One measurement: its own topics and consumer group (unique prefix and app id), its
+    worker processes, and the receive times of its enriched articles by id.
+    ``broker_pid``: the local broker's process, whose CPU use is reported."""
+
+    def __init__(self, base: Settings, name: str, workdir: Path, workers: int = 1,
+                 command: tuple[str, ...] = WORKER_COMMAND, broker_pid: int | None = None):
+        unique = uuid.uuid4().hex[:8]
+        self.name = name
+        self.settings = base.override(topic_prefix=f"{base.topic_prefix}bench{unique}.{name}.",
+                                      app_id=f"{base.app_id}-bench-{unique}-{name}")
+        self.workdir = Path(workdir) / name
+        self.count = workers
+        self.command = command
+        self.broker_pids = [broker_pid] if broker_pid else []
+        self.workers: list[WorkerProcess] = []
+        self.arrived: dict[str, float] = {}
+        self._client = None
+        self._reader: asyncio.Task | None = None
+
+    async def __aenter__(self) -> "Phase":
+        await create_topics(self.settings)
+        self._client = consumer(self.settings, ENRICHED.name(self.settings.topic_prefix))
+        await start(self._client, self.settings, "bench")
+        self._reader = asyncio.create_task(self._read())
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await asyncio.gather(*(asyncio.to_thread(worker.stop) for worker in self.workers))
+        self._reader.cancel()
+        await self._client.stop()
+
+    async def _read(self) -> None:
+        while True:
+            batch = await self._client.getmany(timeout_ms=100)
+            now = time.time()
+            for records in batch.values():
+                for record in records:
+                    self.arrived.setdefault(record.key.decode(), now)
+
+    def _start_workers(self) -> None:
+        for n in range(self.count):
+            settings = self.settings.override(web_port=free_port(), worker_id=f"bench-{n}",
+                                              data_dir=str(self.workdir / f"worker{n}"))
+            self.workers.append(WorkerProcess(settings, self.workdir / f"worker{n}.log",
+                                              self.command).start())
+        for worker in self.workers:
+            worker.wait_healthy(READY_TIMEOUT)
+
+    async def publish(self, articles: list[Article], rate: float | None = None) -> dict[str, float]:
+        """Publish to the raw topic, round-robin over its partitions (an even load per
+        worker), as fast as possible or ``rate`` per second; id -> record timestamp (s)."""
+        client = producer(self.settings)
+        await start(client, self.settings, "bench")
+        topic, sent, pending = RAW.name(self.settings.topic_prefix), {}, []
+        began = time.time()
+        try:
+            for n, article in enumerate(articles):
+                if rate:
+                    await asyncio.sleep(max(0.0, began + n / rate - time.time()))
+                at = time.time()
+                value = messages.encode(messages.raw_article(article, at))
+                pending.append(await client.send(topic, value, key=article.id.encode(),
+                                                 partition=n % self.settings.partitions,
+                                                 timestamp_ms=int(at * 1000)))
+                sent[article.id] = at
+            await asyncio.gather(*pending)
+        finally:
+            await client.stop()
+        return sent
+
+    async def _wait_for(self, ids: set[str], timeout: float) -> None:
+        deadline = time.monotonic() + timeout
+        while not ids <= self.arrived.keys():
+            for worker in self.workers:
+                if worker.process.poll() is not None:
+                    raise RuntimeError(f"{self.name}: worker exited:\n{worker.tail_log()}")
+            if time.monotonic() > deadline:
+                missing = len(ids - self.arrived.keys())
+                raise TimeoutError(f"{self.name}: {missing} of {len(ids)} articles not enriched "
+                                   f"after {timeout:.0f}s:\n{self.workers[0].tail_log()}")
+            await asyncio.sleep(0.05)
+
+    async def saturation(self, articles: list[Article], timeout: float) -> dict:
+        """Fill the raw topic, then start the workers and time the drain.
+
+        ``articles_per_s`` runs from the first enriched article received to the last, less
+        the first batch (it was processed before the clock started); ``from_ready`` from
+        the moment every worker answered /healthz (model loaded) to the last. ``cores``:
+        the cores each party used over that same span."""
+        filled = time.time()
+        await self.publish(articles)
+        filled = time.time() - filled
+        await asyncio.to_thread(self._start_workers)
+        ready = time.time()
+        clock = CpuClock({"workers": [worker.process.pid for worker in self.workers],
+                          "broker": self.broker_pids, "bench": [os.getpid()]})
+        await self._wait_for({article.id for article in articles}, timeout)
+        cores = clock.cores()
+        times = sorted(self.arrived[article.id] for article in articles)
+        first, last = times[0], times[-1]
+        first_batch = sum(1 for t in times if t <= first + FIRST_BATCH_SECONDS)
+        return {
+            "articles": len(articles),
+            "articles_per_s": (len(times) - first_batch) / (last - first),
+            "from_ready_articles_per_s": len(times) / (last - ready),
+            "first_batch": first_batch,
+            "drain_seconds": last - first,
+            "fill_seconds": filled,
+            "cores": cores,
+        }
+
+    async def latency(self, articles: list[Article], rate: float, timeout: float) -> dict:
+        """Offer ``rate`` articles/s to the running workers; end-to-end latency from each
+        raw record's timestamp to the receipt of its enriched article."""
+        sent = await self.publish(articles, rate)
+        await self._wait_for(set(sent), timeout)
+        seconds = [self.arrived[article_id] - at for article_id, at in sent.items()]
+        return {
+            "offered_articles_per_s": rate,
+            "articles": len(seconds),
+            **{f"p{q}_s": percentile(seconds, q) for q in (50, 95, 99)},
+            "max_s": max(seconds),
+        }
+
+    def peak_rss_mb(self) -> list[float]:
+        return [peak_rss_mb(worker.process.pid) for worker in self.workers]
