@@ -1,0 +1,33 @@
+"""Score extract_quotes on a pre-parsed split without re-running spaCy: writes the
+predictions JSONL and rescoring it with shared/eval/score_quotes.py --predictions.
+
+Usage: python bench/quote_eval.py /tmp/polnear_dev.spacy /work/shared/data/polnear/dev
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+import spacy
+from spacy.tokens import DocBin
+
+from newsflow.core.quotes import extract_quotes
+
+SCORER = Path(__file__).parents[2] / "shared/eval/score_quotes.py"
+
+
+def main(docbin: Path, corpus: Path) -> None:
+    nlp = spacy.blank("en")
+    with tempfile.NamedTemporaryFile("w", suffix=".jsonl", delete=False) as out:
+        for doc in DocBin().from_disk(docbin).get_docs(nlp.vocab):
+            row = {"id": doc.user_data["name"], "quotes": extract_quotes(doc), "entities": []}
+            out.write(json.dumps(row) + "\n")
+    subprocess.run([sys.executable, str(SCORER), "--corpus", str(corpus), "--predictions", out.name, *sys.argv[3:]], check=True)
+
+
+if __name__ == "__main__":
+    main(Path(sys.argv[1]), Path(sys.argv[2]))

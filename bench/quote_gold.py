@@ -1,0 +1,37 @@
+"""PolNeAR gold attributions (first annotator per article), for the mining and error scripts."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+_SPAN = re.compile(r"^(T\d+)\t(\S+) ([\d ;]+)\t", re.M)
+_REL = re.compile(r"^E\d+\t(.*)$", re.M)
+
+
+def _ranges(field: str) -> list[tuple[int, int]]:
+    return [tuple(int(x) for x in part.split()) for part in field.split(";")]
+
+
+def load(corpus: Path) -> dict[str, list[dict]]:
+    """Article name -> attributions as {"content", "source", "cue": [(start, end), ...]}."""
+    out: dict[str, list[dict]] = {}
+    files = sorted((corpus / "attributions").glob("*.ann"))
+    for path in files:
+        name = path.stem.rsplit("_", 1)[0]
+        if name in out:
+            continue
+        ann = path.read_text(encoding="utf-8")
+        spans = {m[1]: _ranges(m[3]) for m in _SPAN.finditer(ann)}
+        rels = []
+        for m in _REL.finditer(ann):
+            roles: dict[str, list] = {"content": [], "source": [], "cue": []}
+            for arg in m[1].split():
+                role, _, tid = arg.partition(":")
+                key = {"Content": "content", "Content2": "content", "Source": "source", "Cue": "cue"}.get(role)
+                if key and tid in spans:
+                    roles[key] += spans[tid]
+            if roles["content"]:
+                rels.append(roles)
+        out[name] = rels
+    return out

@@ -1,0 +1,25 @@
+"""Parse a PolNeAR split once into a DocBin so cue mining can be re-run without spaCy."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from spacy.tokens import DocBin
+
+from newsflow.core.nlp import load_pipeline
+
+
+def main(corpus: Path, out: Path) -> None:
+    names = sorted(p.stem for p in (corpus / "text").glob("*.txt"))
+    texts = [(corpus / "text" / f"{n}.txt").read_text(encoding="utf-8") for n in names]
+    nlp = load_pipeline()
+    bin_ = DocBin(store_user_data=True)
+    for name, doc in zip(names, nlp.pipe(texts, batch_size=16, n_process=2)):
+        doc.user_data["name"] = name
+        bin_.add(doc)
+    bin_.to_disk(out)
+
+
+if __name__ == "__main__":
+    main(Path(sys.argv[1]), Path(sys.argv[2]))

@@ -1,0 +1,262 @@
+"""Reporting cues in a parse and what hangs off them: the source (who) and content (what).
+
+A cue is a verb or noun whose lemma was seen heading PolNeAR cues (data/quote_cues.json
+"lemmas", mined by bench/quote_mine_cues.py); its *frame* says how its content attaches,
+since the same verb is a cue in one frame and not in another ("said that ..." vs "said
+nothing"). How often each (frame, lemma) was right on train ("frames", mined by
+bench/quote_mine_frames.py) decides which candidates become attributions."""
+
+from __future__ import annotations
+
+import functools
+import json
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from spacy.tokens import Doc, Token
+
+_DATA = Path(__file__).parent / "data" / "quote_cues.json"
+MIN_SPEAKING_SHARE = 0.3
+_OBJECTS = ("dobj", "attr", "oprd")
+_INHERIT = ("xcomp", "conj", "advcl", "acl", "relcl", "pcomp", "dep", "npadvmod")
+_EMBEDDED = {"amod", "compound", "nsubj", "nsubjpass", "dobj", "pobj", "attr", "acl", "relcl", "pcomp"}
+_ASIDES = {"relcl", "advcl"}
+_EDGE_JUNK = {"PUNCT", "CCONJ", "SPACE"}
+
+
+@dataclass(frozen=True)
+class Cue:
+    """One reporting event: token offsets (inclusive-exclusive token ranges)."""
+
+    token: Token
+    frame: str
+    cue: tuple[int, int]
+    content: tuple[int, ...]  # token indices of the content
+    source: tuple[int, int] | None
+
+
+@functools.cache
+def lexicon() -> dict:
+    """{"lemmas": {pos: {lemma: [share, count]}}, "frames": {frame: {lemma: precision}}}."""
+    return json.loads(_DATA.read_text(encoding="utf-8"))
+
+
+def frame_precision(cue: Cue) -> float:
+    """How often this lemma in this frame was a right attribution on train."""
+    return lexicon().get("frames", {}).get(cue.frame, {}).get(cue.token.lemma_.lower(), 0.0)
+
+
+def speaking(tok: Token) -> bool:
+    """A verb that mostly reports speech wherever it occurs (said, told, added): one that
+    can carry a quotation standing beside it."""
+    share = lexicon()["lemmas"]["verb"].get(tok.lemma_.lower())
+    return share is not None and share[0] >= MIN_SPEAKING_SHARE
+
+
+def find_cues(doc: Doc, marks: list[tuple[int, int]]) -> list[Cue]:
+    """Every candidate cue in the doc, content and source included; rank with
+    frame_precision. A cue inside quotation marks gets its own frame ("ccomp-quoted"):
+    speech reported inside a quote is rarely an attribution of its own; so does one
+    without a source ("-unsourced")."""
+    inside = _inside(doc, marks)
+    para = _paragraphs(doc)
+    lemmas = lexicon()["lemmas"]
+    found = []
+    for tok in doc:
+        lemma = tok.lemma_.lower()
+        kind = "noun" if tok.pos_ == "NOUN" else "verb" if tok.pos_ in ("VERB", "AUX") else None
+        if kind is None or lemma not in lemmas[kind]:
+            continue
+        cue = _according(tok, para) if lemma == "accord" else _cue_frame(tok, para)
+        if cue is not None and tok.i in inside:
+            cue = replace(cue, frame=cue.frame + "-quoted")
+        elif cue is not None and cue.source and cue.source[0] in inside:
+            cue = replace(cue, source=_inverted_subject(tok, inside))
+        if cue is not None and cue.source is None:
+            cue = replace(cue, frame=cue.frame + "-unsourced")
+        if cue is not None and tok.dep_ in _EMBEDDED:
+            cue = replace(cue, frame=cue.frame + "-embedded")
+        if cue is not None:
+            found.append(cue)
+    return found
+
+
+def _inverted_subject(tok: Token, inside: set[int]) -> tuple[int, int] | None:
+    """'"My bosses ...," said Mr. Conant': the parser took a subject from inside the quote;
+    the speaker is the noun phrase after the verb."""
+    for child in tok.rights:
+        if child.i not in inside and child.pos_ in ("PROPN", "NOUN", "PRON"):
+            return _subtree(child)
+    return None
+
+
+def _inside(doc: Doc, marks: list[tuple[int, int]]) -> set[int]:
+    """Indices of the tokens inside quotation marks."""
+    idx: set[int] = set()
+    for start, end in marks:
+        span = doc.char_span(start, end, alignment_mode="contract")
+        if span is not None:
+            idx.update(range(span.start, span.end))
+    return idx
+
+
+def colon_cue(colon: Token) -> Cue | None:
+    """'Trump issued the following statement: "..."': the clause the colon closes, with
+    its subject as the source, introduces the quote whatever its verb."""
+    root = colon.sent.root
+    source = _source(root) if root.pos_ in ("VERB", "AUX") else None
+    return Cue(root, "colon", _cue_span(root), (), source) if source else None
+
+
+def _according(tok: Token, para: list[int]) -> Cue | None:
+    """'According to X, ...': the source is the object of 'to', the content its clause."""
+    to = next((c for c in tok.children if c.lower_ == "to"), None)
+    obj = next((c for c in to.children if c.dep_ == "pobj"), None) if to else None
+    if obj is None:
+        return None
+    head = tok.head if tok.head != tok else None
+    if head is None:
+        return None
+    skip = {t.i for t in tok.subtree}
+    content = _content(tok, para, [t.i for t in head.subtree if t.i not in skip])
+    if not content:
+        return None
+    return Cue(tok, "according", (tok.i, to.i + 1), content, _subtree(obj))
+
+
+def _cue_frame(tok: Token, para: list[int]) -> Cue | None:
+    """The cue with its content: its complement clauses, else (for '..., X said') the
+    clause it interrupts, else its object, prepositional or noun complement."""
+    doc = tok.doc
+    kids = list(tok.children)
+    source = _source(tok)
+    clauses = [c for c in kids if c.dep_ == "ccomp"]
+    frame = "ccomp"
+    if not clauses:
+        clauses = [c for c in kids if c.dep_ == "xcomp" and c.i > tok.i][:1]
+        frame = "xcomp"
+    if clauses:  # both halves of '"A," he said, "B."' are its clauses
+        idx = sorted(t.i for c in clauses for t in c.subtree)
+        return Cue(tok, frame, _cue_span(tok), _content(tok, para, idx), source)
+    if tok.dep_ in ("parataxis", "ccomp", "advcl", "conj") and tok.head.i < tok.i and source:
+        skip = {t.i for t in tok.subtree}
+        content = _content(tok, para, [t.i for t in tok.head.subtree if t.i not in skip and t.i < tok.i])
+        if content:
+            return Cue(tok, "paren", _cue_span(tok), content, source)
+    obj = next((c for c in kids if c.dep_ in _OBJECTS), None)
+    if obj is not None:
+        idx = [t.i for t in obj.subtree]
+        idx += [t.i for c in kids if c.dep_ in ("prep", "oprd", "xcomp") and c.i > obj.i for t in c.subtree]
+        return Cue(tok, "dobj", _cue_span(tok), _content(tok, para, sorted(idx)), source)
+    prep = next((c for c in kids if c.dep_ == "prep" and c.i > tok.i), None)
+    if prep is not None and tok.pos_ != "NOUN":
+        return Cue(tok, "prep", _cue_span(tok), _content(tok, para, [t.i for t in prep.subtree]), source)
+    if tok.pos_ == "NOUN":
+        acl = next((c for c in kids if c.dep_ in ("acl", "ccomp", "prep") and c.i > tok.i), None)
+        if acl is not None:
+            return Cue(tok, "noun", _cue_span(tok), _content(tok, para, [t.i for t in acl.subtree]), source)
+    if source:
+        return Cue(tok, "bare", _cue_span(tok), (), source)
+    return None
+
+
+def _cue_span(tok: Token) -> tuple[int, int]:
+    return (tok.i, tok.i + 1)
+
+
+def _source(tok: Token) -> tuple[int, int] | None:
+    """The subject (or passive agent, or possessor of a noun cue), looked for up the chain
+    of open clauses ("took to Twitter to call ...", "stood up, saying ...")."""
+    return _subject(tok) or _misparsed_subject(tok) or _after_verb(tok)
+
+
+def _after_verb(tok: Token) -> tuple[int, int] | None:
+    """'"...," added another Republican': a speaking verb with its speaker after it,
+    which the parser takes for an object."""
+    if not (tok.pos_ == "VERB" and speaking(tok) and tok.i > 0 and tok.doc[tok.i - 1].is_punct):
+        return None
+    return next((_subtree(c) for c in tok.rights if c.pos_ in ("PROPN", "NOUN", "PRON")), None)
+
+
+def _misparsed_subject(tok: Token) -> tuple[int, int] | None:
+    """'According to X, Y said': the small parser makes Y an apposition of X, leaving
+    the verb without a subject."""
+    for prep in tok.children:
+        if prep.dep_ == "prep" and prep.lemma_.lower() == "accord":
+            for obj in (c for to in prep.children for c in to.children if c.dep_ == "pobj"):
+                appos = next((c for c in obj.rights if c.dep_ == "appos"), None)
+                if appos is not None:
+                    return _subtree(appos)
+    return None
+
+
+def _subject(tok: Token) -> tuple[int, int] | None:
+    """The grammatical speaker, climbing from an open clause to the one it hangs off."""
+    node = tok
+    for _ in range(4):
+        for child in node.children:
+            if child.dep_ in ("nsubj", "csubj"):
+                return _subtree(child)
+            if child.dep_ == "agent":
+                obj = next((c for c in child.children if c.dep_ == "pobj"), None)
+                if obj is not None:
+                    return _subtree(obj)
+            if child.dep_ == "poss" and node.pos_ == "NOUN":
+                return _subtree(child)
+        if node.dep_ not in _INHERIT or node.head == node:
+            return None
+        if node.dep_ == "relcl" and node.head.pos_ in ("NOUN", "PROPN", "PRON"):
+            return _subtree(node.head, stop=node)
+        node = node.head
+    return None
+
+
+def _subtree(tok: Token, stop: Token | None = None) -> tuple[int, int]:
+    """The token range of a noun phrase, cut before relative clauses and commas."""
+    start, end = tok.left_edge.i, tok.right_edge.i + 1
+    for child in tok.rights:
+        if child.dep_ in ("relcl", "acl", "punct", "appos") or child is stop:
+            end = min(end, child.left_edge.i)
+    while end > start + 1 and tok.doc[end - 1].pos_ in _EDGE_JUNK:
+        end -= 1
+    while start < tok.i and tok.doc[start].pos_ in _EDGE_JUNK:
+        start += 1
+    return (start, max(end, tok.i + 1))
+
+
+def _content(tok: Token, para: list[int], idx: list[int]) -> tuple[int, ...]:
+    """The content tokens in the cue's own paragraph (the parser's sentences can run over a
+    line break, an attribution does not), without asides and edge punctuation."""
+    own = para[tok.i]
+    return _trim(tok.doc, _without_asides(tok.doc, [i for i in idx if para[i] == own]))
+
+
+def _without_asides(doc: Doc, idx: list[int]) -> list[int]:
+    """The content cut before a comma-led relative or adverbial clause that ends it
+    ('..., which was ...', '..., while Republicans ...'): the reporter's aside, not the
+    source's words (as PolNeAR annotates). Quoted asides stay."""
+    for i in idx:
+        tok = doc[i]
+        edge = tok.left_edge.i
+        if tok.dep_ in _ASIDES and edge > 0 and doc[edge - 1].text == "," and tok.right_edge.i >= idx[-1]:
+            if not any(doc[j].is_quote for j in range(edge, tok.right_edge.i + 1)):
+                return [j for j in idx if j < edge - 1]
+    return idx
+
+
+def _paragraphs(doc: Doc) -> list[int]:
+    """The paragraph number of each token (line breaks are whitespace tokens)."""
+    out, n = [], 0
+    for tok in doc:
+        n += tok.is_space and "\n" in tok.text
+        out.append(n)
+    return out
+
+
+def _trim(doc: Doc, idx: list[int]) -> tuple[int, ...]:
+    """Content tokens without edge punctuation; quote marks at the edges stay."""
+    while idx and doc[idx[-1]].pos_ in _EDGE_JUNK and not doc[idx[-1]].is_quote:
+        idx = idx[:-1]
+    while idx and (doc[idx[0]].pos_ in _EDGE_JUNK and not doc[idx[0]].is_quote):
+        idx = idx[1:]
+    return tuple(idx)

@@ -1,0 +1,41 @@
+"""Quotation-mark spans in raw text: the direct-speech evidence that needs no parse."""
+
+from __future__ import annotations
+
+import re
+
+# Straight and curly double quotes, and the NYT's two apostrophes. A single apostrophe is
+# never a mark here: it is far more often an elision or a possessive.
+_MARK = re.compile(r"''|[\"“”]")
+_OPENERS = {"“"}
+_CLOSERS = {"”"}
+
+
+def quoted_spans(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each quotation, marks included. Quotes never cross a paragraph
+    (newline); one still open at a paragraph's end runs to that end, the news convention
+    for a quote continued in the next paragraph."""
+    spans: list[tuple[int, int]] = []
+    offset = 0
+    for para in text.split("\n"):
+        spans += _in_paragraph(para, offset)
+        offset += len(para) + 1
+    return spans
+
+
+def _in_paragraph(para: str, offset: int) -> list[tuple[int, int]]:
+    spans = []
+    start = None
+    for match in _MARK.finditer(para):
+        mark, pos = match.group(), match.start()
+        opening = mark in _OPENERS or (mark not in _CLOSERS and start is None)
+        if opening and start is None:
+            start = pos
+        elif not opening and start is not None:
+            spans.append((offset + start, offset + match.end()))
+            start = None
+        elif opening:  # a second opener: the first one was never closed, restart here
+            start = pos
+    if start is not None and para[start:].strip() not in ("", "''", '"', "“"):
+        spans.append((offset + start, offset + len(para.rstrip())))
+    return spans

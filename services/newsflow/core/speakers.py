@@ -1,0 +1,87 @@
+"""Who a speaker span names: pronouns resolved to an earlier person, surnames expanded to
+the fullest name the article uses, and the role ("Kremlin spokesman") when one is given."""
+
+from __future__ import annotations
+
+from spacy.tokens import Doc, Span
+
+_PERSONAL = {"he", "she", "him", "her", "i", "me"}
+_NAMED = {"PERSON", "ORG", "GPE", "NORP"}
+_ROLE_POS = {"NOUN", "PROPN", "ADJ"}
+_LOOKBACK_SENTS = 4
+
+
+def full_names(doc: Doc) -> dict[str, tuple[str, str | None]]:
+    """Casefolded surname or name -> (fullest name, role) over the article's people, roles
+    taken from the words before a name ("Kremlin spokesman Dmitry Peskov")."""
+    names: dict[str, tuple[str, str | None]] = {}
+    for ent in doc.ents:
+        if ent.label_ != "PERSON":
+            continue
+        full = ent.text.strip()
+        role = _role(ent)
+        for key in (full.casefold(), full.split()[-1].casefold()):
+            name, known_role = names.get(key, (full, None))
+            names[key] = (full if len(full) > len(name) else name, known_role or role)
+    return names
+
+
+def resolve(span: Span, names: dict[str, tuple[str, str | None]]) -> tuple[str, str | None]:
+    """(name, role) of the speaker span."""
+    people = [e for e in span.ents if e.label_ == "PERSON"]
+    if people:
+        ent = people[-1]
+        name, role = names.get(ent.text.strip().casefold(), (ent.text.strip(), None))
+        return name, _role(ent) or role
+    named = [e for e in span.ents if e.label_ in _NAMED and e.start <= span.root.i < e.end]
+    if named:
+        return named[0].text.strip(), None
+    head = span.root.lower_
+    if len(span) == 1 and head in _PERSONAL:
+        found = _antecedent(span)
+        if found is not None:
+            return names.get(found.text.strip().casefold(), (found.text.strip(), None))
+    if len(span) == 1 and span.root.tag_ in ("WP", "WDT") and span.root.head.dep_ == "relcl":
+        noun = span.root.head.head  # 'RT, which cited Peskov' -> RT
+        return resolve(span.doc[noun.left_edge.i : noun.i + 1], names)
+    text = span.text
+    first = span[0]
+    if first.pos_ == "DET" and len(span) > 1:
+        text = span[1:].text
+    return text, None
+
+
+def _antecedent(pron: Span) -> Span | None:
+    """The person a he/she refers to: a subject person earlier in its own sentence, else
+    the nearest earlier sentence's subject person, else that sentence's first person."""
+    doc = pron.doc
+    sent = pron.sent
+    own = True
+    for _ in range(_LOOKBACK_SENTS):
+        people = [e for e in sent.ents if e.label_ == "PERSON" and e.end <= pron.start]
+        subjects = [e for e in people if e.root.dep_ in ("nsubj", "nsubjpass")]
+        if subjects:
+            return subjects[-1] if own else subjects[0]
+        if people and not own:
+            return people[0]
+        if sent.start == 0:
+            return None
+        sent = doc[sent.start - 1].sent
+        own = False
+    return None
+
+
+def _role(ent: Span) -> str | None:
+    """The title words just before a name, or its appositive ("Peskov, the spokesman")."""
+    doc = ent.doc
+    i = ent.start
+    while i > 0 and doc[i - 1].pos_ in _ROLE_POS and doc[i - 1].ent_type_ != "PERSON" and i - 1 < doc[i - 1].head.i < ent.end:
+        i -= 1
+    if i < ent.start:
+        return doc[i : ent.start].text
+    appos = next((c for c in ent.root.rights if c.dep_ == "appos" and c.ent_type_ != "PERSON"), None)
+    if appos is not None:
+        words = doc[appos.left_edge.i : appos.right_edge.i + 1]
+        if len(words) <= 8:
+            return words.text.removeprefix("the ").removeprefix("The ")
+    return None
