@@ -45,7 +45,8 @@ def main(docbin: Path, corpus: Path) -> None:
     seen, good = Counter(), Counter()
     for doc in DocBin().from_disk(docbin).get_docs(nlp.vocab):
         golds = gold.get(doc.user_data["name"], [])
-        marks = quoted_spans(doc.text)
+        text = doc.text
+        marks = quoted_spans(text)
         for cue in find_cues(doc, marks):
             if not cue.content:
                 continue
@@ -55,7 +56,7 @@ def main(docbin: Path, corpus: Path) -> None:
                 span = doc[cue.source[0] : cue.source[1]]
                 source = (span.start_char, span.end_char)
             seen[key] += 1
-            good[key] += hit(doc.text, content_span(doc, cue, marks), source, golds)
+            good[key] += hit(text, content_span(doc, text, cue, marks), source, golds)
     frames: dict[str, dict[str, float]] = {}
     for (frame, lemma), n in sorted(seen.items()):
         if n >= MIN_SEEN:

@@ -57,7 +57,15 @@ DEAD_LETTER = Topic(
     config=LARGE_MESSAGES,
 )
 
-TOPICS: tuple[Topic, ...] = (RAW, ENRICHED, QUOTES, ENTITIES, DEAD_LETTER)
+# Written in the worker's transaction, one record per raw record processed; partition p
+# mirrors raw partition p, so the owner of a raw partition restores its dedupe state from it.
+SEEN = Topic(
+    "seen", "articles.seen", "seen", 1, "article id, or raw topic/partition/offset if unparseable",
+    "What the worker has processed: its dedupe store, compacted by key.",
+    config={"cleanup.policy": "compact"},
+)
+
+TOPICS: tuple[Topic, ...] = (RAW, ENRICHED, QUOTES, ENTITIES, DEAD_LETTER, SEEN)
 
 
 def by_role(role: str) -> Topic:

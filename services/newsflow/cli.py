@@ -31,8 +31,20 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--partitions", type=int, help="raw-topic partitions (NEWSFLOW_PARTITIONS)")
     _common(p)
 
-    p = sub.add_parser("ingest", help="publish articles (seed .txt, .json, .jsonl, - for stdin)")
-    p.add_argument("paths", nargs="+", metavar="PATH")
+    p = sub.add_parser("ingest", help="publish articles (seed .txt, .json, .jsonl, - for stdin, "
+                                      "or RSS/Atom feeds with --feed)")
+    p.add_argument("paths", nargs="*", metavar="PATH", help="files or folders; - for stdin")
+    p.add_argument("--feed", action="append", default=[], metavar="URL",
+                   help="poll this RSS/Atom feed (repeatable); see docs/ingestion.md")
+    p.add_argument("--interval", default="60s", help="time between feed polls (default 60s)")
+    p.add_argument("--once", action="store_true", help="poll the feeds once, then exit")
+    p.add_argument("--dry-run", action="store_true", help="print the JSONL instead of publishing")
+    p.add_argument("--max-bytes", type=int, help="size limit per article (NEWSFLOW_MAX_BYTES)")
+    p.add_argument("--data-dir", help="where seen feed items are kept (NEWSFLOW_DATA_DIR)")
+    _common(p)
+
+    p = sub.add_parser("serve-ingest", help="HTTP endpoint: POST /articles to the raw topic")
+    p.add_argument("--port", type=int, default=6067, help="HTTP port (default 6067)")
     p.add_argument("--max-bytes", type=int, help="size limit per article (NEWSFLOW_MAX_BYTES)")
     _common(p)
 
@@ -55,9 +67,30 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--timeout", type=float, help="stop after N seconds without a message")
     _common(p)
 
+    p = sub.add_parser("audit", help="check every raw article came out exactly once (exit 1 if not)")
+    p.add_argument("--max-bytes", type=int, help="size limit the worker applies (NEWSFLOW_MAX_BYTES)")
+    _common(p)
+
+    p = sub.add_parser("trending", help="the entities trending now, from a running worker")
+    p.add_argument("--window", default="1h", help="a configured window (default 1h)")
+    p.add_argument("--label", help="only this entity label, e.g. PERSON")
+    p.add_argument("--limit", type=int, default=20, help="rows (default 20)")
+    p.add_argument("--url", help="worker URL (default http://NEWSFLOW_BIND:NEWSFLOW_WEB_PORT)")
+    p.add_argument("--json", action="store_true", help="print the JSON answer")
+
     p = sub.add_parser("demo", help="broker, topics, worker, ingest seeds/, show the result")
     p.add_argument("--seeds", default="seeds", help="folder of articles to ingest (default seeds/)")
     p.add_argument("--timeout", type=float, default=180.0, help="give up after N seconds")
+    _common(p)
+
+    p = sub.add_parser("bench", help="throughput, latency and memory: core, 1 and 2 workers, naive")
+    p.add_argument("--quick", action="store_true", help="a smaller run (under 3 minutes)")
+    p.add_argument("--corpus", help="folder of .txt articles (default: PolNeAR train texts)")
+    p.add_argument("--articles", type=int, help="articles per phase (default 320, quick 64)")
+    p.add_argument("--paced-seconds", type=float, help="length of the latency run (90, quick 20)")
+    p.add_argument("--partitions", type=int, help="raw-topic partitions (NEWSFLOW_PARTITIONS)")
+    p.add_argument("--worker", choices=["worker", "transactional"], default="worker",
+                   help="what the 1- and 2-worker phases run (default: `newsflow worker`)")
     _common(p)
     return parser
 
@@ -83,7 +116,15 @@ def main(argv: list[str] | None = None) -> int:
     if command == "ingest":
         from newsflow import ingest
 
-        return ingest.run(settings, args.paths)
+        if args.feed:
+            if args.paths:
+                raise SystemExit("newsflow ingest: give PATHs or --feed, not both")
+            return ingest.run_feeds(settings, args.feed, args.interval, args.once, args.dry_run)
+        return ingest.run(settings, args.paths or ["-"], args.dry_run)
+    if command == "serve-ingest":
+        from newsflow import http_ingest
+
+        return http_ingest.run(settings, args.port)
     if command == "worker":
         from newsflow.worker import app
 
@@ -92,10 +133,23 @@ def main(argv: list[str] | None = None) -> int:
         from newsflow import tail
 
         return tail.run(settings, args)
+    if command == "audit":
+        from newsflow import audit
+
+        return audit.run(settings)
+    if command == "trending":
+        from newsflow import show_trending
+
+        return show_trending.run(settings, args.url, args.window, args.label, args.limit, args.json)
     if command == "demo":
         from newsflow import demo
 
         return demo.run(settings, seeds=args.seeds, timeout=args.timeout)
+    if command == "bench":
+        from newsflow import bench
+
+        return bench.run(settings, args.quick, args.corpus, args.articles, args.paced_seconds,
+                         args.worker)
     raise AssertionError(command)
 
 

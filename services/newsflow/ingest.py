@@ -1,4 +1,5 @@
-"""`newsflow ingest`: the producer. Articles from files or stdin to the raw topic.
+"""`newsflow ingest`: the producer. Articles from files, stdin or RSS/Atom feeds to the
+raw topic (or, with --dry-run, to stdout as JSONL).
 
 Inputs that don't parse are reported on stderr (file and reason) and dead-lettered with
 their original bytes; the rest are still published. Idempotent producer, acks=all.
@@ -7,17 +8,24 @@ their original bytes; the rest are still published. Idempotent producer, acks=al
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import sys
 import time
+from collections.abc import AsyncIterator
 
 from aiokafka import AIOKafkaProducer
 
 from newsflow import metrics
+from newsflow.feeds import poll
 from newsflow.config import Settings
+from newsflow.core.article import Article
 from newsflow.kafka.clients import MAX_REQUEST_BYTES, client_options, start
+from newsflow.politeness import Fetcher, Limits
+from newsflow.seen import SeenStore
 from newsflow.sources import Rejected, read_articles
 from newsflow.topics import messages
 from newsflow.topics.registry import DEAD_LETTER, RAW
+from newsflow.worker.trending import parse_duration
 
 
 def producer(settings: Settings) -> AIOKafkaProducer:
@@ -30,45 +38,143 @@ def producer(settings: Settings) -> AIOKafkaProducer:
     )
 
 
-async def publish(settings: Settings, paths: list[str]) -> tuple[list[str], int]:
+class Sink:
+    """Where ingested articles go: the raw topic (dead letters to theirs), or, for
+    --dry-run, stdout as the JSONL that would be published."""
+
+    def __init__(self, settings: Settings, dry_run: bool = False):
+        self.raw_topic = RAW.name(settings.topic_prefix)
+        self.dead_topic = DEAD_LETTER.name(settings.topic_prefix)
+        self._settings = settings
+        self._client = None if dry_run else producer(settings)
+        self._pending: list[asyncio.Future] = []
+
+    async def __aenter__(self) -> "Sink":
+        if self._client is not None:
+            await start(self._client, self._settings, "ingest")
+        return self
+
+    async def __aexit__(self, *exc) -> None:
+        if self._client is not None:
+            await self._client.stop()
+
+    async def article(self, item: Article) -> None:
+        """Send (or print) it; :meth:`flush` waits for the broker's acknowledgement."""
+        value = messages.encode(messages.raw_article(item, time.time()))
+        if self._client is None:
+            sys.stdout.buffer.write(value + b"\n")
+            sys.stdout.flush()
+            return
+        self._pending.append(await self.send(item, value))
+
+    async def send(self, item: Article, value: bytes | None = None) -> asyncio.Future:
+        """Send it to the raw topic; the future of its acknowledgement, for the caller to
+        await (a server's concurrent requests each wait for their own)."""
+        value = value or messages.encode(messages.raw_article(item, time.time()))
+        return await self._client.send(self.raw_topic, value, key=item.id.encode())
+
+    async def rejected(self, item: Rejected) -> None:
+        print(f"newsflow ingest: {item.origin}: {item.error}", file=sys.stderr)
+        if self._client is None:
+            return
+        letter = messages.dead_letter(
+            reason=item.error.reason, detail=item.error.detail, payload=item.payload,
+            stage="ingest", source={"origin": item.origin},
+        )
+        self._pending.append(await self._client.send(self.dead_topic, messages.encode(letter)))
+
+    async def flush(self) -> None:
+        """Wait until everything sent so far is acknowledged (raises if a send failed)."""
+        pending, self._pending = self._pending, []
+        await asyncio.gather(*pending)
+
+
+async def publish(settings: Settings, paths: list[str], dry_run: bool = False
+                  ) -> tuple[list[str], int]:
     """Publish every article; return (published ids, number rejected)."""
-    raw_topic = RAW.name(settings.topic_prefix)
-    dead_topic = DEAD_LETTER.name(settings.topic_prefix)
     published: list[str] = []
     rejected = 0
-    client = producer(settings)
-    await start(client, settings, "ingest")
-    try:
-        pending = []
+    async with Sink(settings, dry_run) as sink:
         for item in read_articles(paths, settings.max_bytes):
             if isinstance(item, Rejected):
                 rejected += 1
                 metrics.INGESTED.labels("rejected").inc()
                 metrics.DEAD_LETTERS.labels(item.error.reason, "ingest").inc()
-                print(f"newsflow ingest: {item.origin}: {item.error}", file=sys.stderr)
-                letter = messages.dead_letter(
-                    reason=item.error.reason, detail=item.error.detail, payload=item.payload,
-                    stage="ingest", source={"origin": item.origin},
-                )
-                pending.append(await client.send(dead_topic, messages.encode(letter)))
+                await sink.rejected(item)
                 continue
-            value = messages.encode(messages.raw_article(item, time.time()))
-            pending.append(await client.send(raw_topic, value, key=item.id.encode()))
+            await sink.article(item)
             published.append(item.id)
             metrics.INGESTED.labels("published").inc()
-        await asyncio.gather(*pending)
-    finally:
-        await client.stop()
+        await sink.flush()
     return published, rejected
 
 
-def run(settings: Settings, paths: list[str]) -> int:
-    published, rejected = asyncio.run(publish(settings, paths))
-    for article_id in published:
-        print(article_id)
+async def feed_polls(settings: Settings, feeds: list[str], interval: float,
+                     dry_run: bool = False, limits: Limits = Limits()
+                     ) -> AsyncIterator[list[str]]:
+    """Poll the feeds every ``interval`` seconds and publish their new items; yields the ids
+    each poll published, for as long as the caller iterates. Items are marked seen only
+    once the broker has them, so a crash between the two republishes (same id) rather than
+    loses an item; a dry run marks nothing."""
+    store = SeenStore(settings.data_dir)
+    fetcher = Fetcher(limits)
+    try:
+        async with Sink(settings, dry_run) as sink:
+            while True:
+                polls = await asyncio.gather(
+                    *(poll(fetcher, store, url, settings.max_bytes) for url in feeds))
+                published: list[str] = []
+                for result in polls:
+                    for item in result.items:
+                        await sink.article(item.article)
+                    await sink.flush()
+                    for item in result.items:
+                        published.append(item.article.id)
+                        metrics.FEED_ITEMS_PUBLISHED.labels(item.article.extraction).inc()
+                        metrics.INGESTED.labels("published").inc()
+                        if not dry_run:
+                            store.mark(item.key, item.updated)
+                    if not dry_run:
+                        store.remember(result.feed_url, result.etag, result.modified)
+                yield published
+                await asyncio.sleep(interval)
+    finally:
+        await fetcher.close()
+        store.close()
+
+
+def run(settings: Settings, paths: list[str], dry_run: bool = False) -> int:
+    published, rejected = asyncio.run(publish(settings, paths, dry_run))
+    if not dry_run:
+        for article_id in published:
+            print(article_id)
     print(
-        f"newsflow ingest: published {len(published)} article(s) to "
-        f"{RAW.name(settings.topic_prefix)}, rejected {rejected}",
+        f"newsflow ingest: {'would publish' if dry_run else 'published'} {len(published)} "
+        f"article(s) to {RAW.name(settings.topic_prefix)}, rejected {rejected}",
         file=sys.stderr,
     )
     return 1 if rejected else 0
+
+
+async def _follow(settings: Settings, feeds: list[str], interval: float, once: bool,
+                  dry_run: bool) -> int:
+    total = 0
+    async with contextlib.aclosing(feed_polls(settings, feeds, interval, dry_run)) as polls:
+        async for published in polls:
+            total += len(published)
+            for article_id in [] if dry_run else published:
+                print(article_id, flush=True)
+            if once:
+                break
+    return total
+
+
+def run_feeds(settings: Settings, feeds: list[str], interval: str, once: bool,
+              dry_run: bool) -> int:
+    try:
+        total = asyncio.run(_follow(settings, feeds, parse_duration(interval), once, dry_run))
+    except KeyboardInterrupt:
+        return 0
+    print(f"newsflow ingest: {'would publish' if dry_run else 'published'} {total} "
+          f"feed article(s) to {RAW.name(settings.topic_prefix)}", file=sys.stderr)
+    return 0

@@ -40,3 +40,62 @@ CONSUMER_LAG = Gauge(
 INGESTED = Counter(
     "newsflow_ingest_articles_total", "Articles the producer handled, by outcome", ["outcome"]
 )
+TRANSACTIONS = Counter(
+    "newsflow_transactions_total",
+    "Worker batches by how their transaction (or at-least-once commit) ended",
+    ["outcome"],  # committed, aborted, fenced
+)
+RETRIES = Counter(
+    "newsflow_retries_total",
+    "Transient failures the worker retried after a backoff, by what failed",
+    ["kind"],  # batch, restore, clients
+)
+DUPLICATES_SKIPPED = Counter(
+    "newsflow_duplicates_skipped_total",
+    "Raw records not processed again: an article already seen, or a redelivered record",
+    ["kind"],  # article, redelivery
+)
+DEDUPE_RESTORE_SECONDS = Histogram(
+    "newsflow_dedupe_restore_seconds",
+    "Time to restore the dedupe state of newly assigned partitions",
+    buckets=(0.1, 0.25, 0.5, 1, 2, 4, 8, 16, 32, 64),
+)
+ASSIGNED_PARTITIONS = Gauge(
+    "newsflow_assigned_partitions", "Raw-topic partitions this worker currently owns"
+)
+
+
+def count_published(message) -> None:
+    """Count one published pipeline.Outgoing (shared by every worker loop)."""
+    MESSAGES_PRODUCED.labels(message.topic.role).inc()
+    if message.reason is not None:
+        DEAD_LETTERS.labels(message.reason, "worker").inc()
+    elif message.topic.role == "enriched":
+        ARTICLES_ENRICHED.inc()
+    elif message.topic.role == "quotes":
+        QUOTES_EMITTED.inc()
+    elif message.topic.role == "entities":
+        ENTITIES_EMITTED.inc()
+
+
+# Feed ingestion (newsflow ingest --feed, newsflow serve-ingest)
+FEED_ITEMS_SEEN = Counter("newsflow_feed_items_seen_total", "Feed items read from polled feeds")
+FEED_ITEMS_PUBLISHED = Counter(
+    "newsflow_feed_items_published_total", "Feed items published, by where the text came from",
+    ["extraction"],  # page, feed-summary
+)
+FEED_DUPLICATES = Counter(
+    "newsflow_feed_items_duplicate_total", "Feed items skipped: already published, unchanged"
+)
+FEED_FETCH_ERRORS = Counter(
+    "newsflow_feed_fetch_errors_total", "Fetches that failed for good, by kind",
+    ["kind"],  # status, timeout, connection, too_large, robots, malformed, bad_url, no_text
+)
+FEED_FETCH_SECONDS = Histogram(
+    "newsflow_feed_fetch_seconds", "Time of one HTTP fetch, by what was fetched",
+    ["kind"],  # feed, page, robots
+    buckets=(0.01, 0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30),
+)
+HTTP_INGEST_REQUESTS = Counter(
+    "newsflow_http_ingest_requests_total", "POST /articles requests, by HTTP status", ["status"]
+)

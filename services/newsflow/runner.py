@@ -8,31 +8,26 @@ import subprocess
 import sys
 import time
 import urllib.request
+from dataclasses import fields
 from pathlib import Path
 
 from newsflow.config import Settings
 
-SETTING_ENV = {
-    "bootstrap": "NEWSFLOW_BOOTSTRAP",
-    "topic_prefix": "NEWSFLOW_TOPIC_PREFIX",
-    "web_port": "NEWSFLOW_WEB_PORT",
-    "data_dir": "NEWSFLOW_DATA_DIR",
-    "app_id": "NEWSFLOW_APP_ID",
-    "model": "NEWSFLOW_MODEL",
-    "max_bytes": "NEWSFLOW_MAX_BYTES",
-    "partitions": "NEWSFLOW_PARTITIONS",
-    "batch_size": "NEWSFLOW_BATCH_SIZE",
-    "batch_seconds": "NEWSFLOW_BATCH_SECONDS",
-    "log_level": "NEWSFLOW_LOG_LEVEL",
-}
+# Every setting goes to the child, so that it runs with exactly the parent's Settings.
+SETTING_ENV = {field.name: f"NEWSFLOW_{field.name.upper()}" for field in fields(Settings)}
+WORKER_COMMAND = ("-m", "newsflow.cli", "worker")
+# Only the transactional loop (worker/transactional.py), without the faust app.
+TRANSACTIONAL_COMMAND = ("-m", "newsflow.worker.transactional")
 
 
 class WorkerProcess:
-    """`newsflow worker` in a child process with its log in ``log_path``."""
+    """`newsflow worker` (or ``command``: python arguments) in a child process with its
+    log in ``log_path``."""
 
-    def __init__(self, settings: Settings, log_path: Path):
+    def __init__(self, settings: Settings, log_path: Path, command: tuple[str, ...] = WORKER_COMMAND):
         self.settings = settings
         self.log_path = Path(log_path)
+        self.command = tuple(command)
         self.process: subprocess.Popen | None = None
 
     @property
@@ -45,7 +40,7 @@ class WorkerProcess:
         self.log_path.parent.mkdir(parents=True, exist_ok=True)
         with self.log_path.open("ab") as log:
             self.process = subprocess.Popen(
-                [sys.executable, "-m", "newsflow.cli", "worker"],
+                [sys.executable, *self.command],
                 stdout=log, stderr=subprocess.STDOUT, env=env, start_new_session=True,
             )
         return self
@@ -71,6 +66,14 @@ class WorkerProcess:
         if not self.log_path.exists():
             return "(no log)"
         return "\n".join(self.log_path.read_text(errors="replace").splitlines()[-lines:])
+
+    def kill(self) -> int | None:
+        """SIGKILL: no clean-up at all, as in a crash; the exit status."""
+        if self.process is None:
+            return None
+        if self.process.poll() is None:
+            self.process.kill()
+        return self.process.wait()
 
     def stop(self, timeout: float = 30.0) -> int | None:
         """SIGTERM (faust's clean shutdown), SIGKILL after ``timeout``; the exit status."""

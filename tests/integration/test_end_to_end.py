@@ -58,7 +58,8 @@ async def test_seed_comes_out_enriched_on_every_downstream_topic(settings, worke
 
     def complete(found):
         mine = messages_about(found, seed_article.id)
-        return mine["enriched"] and len(mine["quotes"]) == len(mine["enriched"][0]["quotes"])
+        return (mine["enriched"] and len(mine["quotes"]) == len(mine["enriched"][0]["quotes"])
+                and len(mine["entities"]) == len(mine["enriched"][0]["canonical_entities"]))
 
     found = await collect(settings, ["enriched", "quotes", "entities"], complete)
     mine = messages_about(found, seed_article.id)

@@ -45,9 +45,19 @@ class Article:
     published: str | None = None
     source: str | None = None
     url: str | None = None
+    author: str | None = None  # from a feed item or its page
+    extraction: str | None = None  # feed ingestion: "page" or "feed-summary"
 
     def to_dict(self) -> dict:
-        return asdict(self)
+        """The fields; the optional feed ones only when set, so other messages keep their shape."""
+        data = asdict(self)
+        for name in _OMITTED_WHEN_NONE:
+            if data[name] is None:
+                del data[name]
+        return data
+
+
+_OMITTED_WHEN_NONE = ("author", "extraction")
 
 
 def article_id(title: str, body: str, url: str | None = None) -> str:

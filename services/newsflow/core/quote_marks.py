@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import re
 
-# Straight and curly double quotes, and the NYT's two apostrophes. A single apostrophe is
-# never a mark here: it is far more often an elision or a possessive.
+# Straight and curly double quotes, and the NYT's two apostrophes. Single marks quote only
+# where no double ones do (headlines: Trump Says Cruz ‘Has To Come a Long Way’): an opener
+# after a space or an opening bracket, closed by the first mark that is no elision or
+# possessive (not followed by a letter or digit), as the PolNeAR scorer reads them.
 _MARK = re.compile(r"''|[\"“”]")
 _OPENERS = {"“"}
 _CLOSERS = {"”"}
+_SINGLE = re.compile(r"(?:^|(?<=[\s(\[{—–-]))['‘](?!\s|\d\d(?:s|\b))(?:[^\n]*?[^\s])['’](?![\w])")
 
 
 def quoted_spans(text: str) -> list[tuple[int, int]]:
@@ -18,9 +21,15 @@ def quoted_spans(text: str) -> list[tuple[int, int]]:
     spans: list[tuple[int, int]] = []
     offset = 0
     for para in text.split("\n"):
-        spans += _in_paragraph(para, offset)
+        double = _in_paragraph(para, offset)
+        spans += double or _single(para, offset)
         offset += len(para) + 1
     return spans
+
+
+def _single(para: str, offset: int) -> list[tuple[int, int]]:
+    """Single-quoted spans of a paragraph without double quotes."""
+    return [(offset + m.start(), offset + m.end()) for m in _SINGLE.finditer(para)]
 
 
 def _in_paragraph(para: str, offset: int) -> list[tuple[int, int]]:

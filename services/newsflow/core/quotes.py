@@ -31,7 +31,7 @@ def extract_quotes(doc: Doc) -> list[dict]:
     for cue in cues:
         score = frame_precision(cue)
         if score >= MIN_PRECISION and cue.content:
-            found.append(_Attribution(*content_span(doc, cue, marks), cue, score))
+            found.append(_Attribution(*content_span(doc, text, cue, marks), cue, score))
     found = _merge_overlaps(found)
     _credit_demonstratives(found, cues)
     found = _add_bare_quotes(doc, text, found, marks, cues)
@@ -89,10 +89,11 @@ def _end(doc: Doc, i: int) -> int:
     return doc[i].idx + len(doc[i])
 
 
-def content_span(doc: Doc, cue: Cue, marks: list[tuple[int, int]]) -> tuple[int, int]:
+def content_span(doc: Doc, text: str, cue: Cue, marks: list[tuple[int, int]]) -> tuple[int, int]:
     """A cue's content in chars, grown to the whole quotations it overlaps: a parse clause
     stops at the first sentence of a multi-sentence quote, the quote itself does not. A
-    content on both sides of its cue keeps only the quoted side when one side is quoted."""
+    content on both sides of its cue keeps only the quoted side when one side is quoted,
+    and ends at its last quote when that closes on a comma (see _tail_is_aside)."""
     sides = [
         [i for i in cue.content if i < cue.token.i],
         [i for i in cue.content if i > cue.token.i],
@@ -102,9 +103,19 @@ def content_span(doc: Doc, cue: Cue, marks: list[tuple[int, int]]) -> tuple[int,
     if len(sides) == 2 and len(quoted) == 1:  # '"A," said X, who ...': the quote, not X
         sides = quoted
     start, end = doc[sides[0][0]].idx, _end(doc, sides[-1][-1])
-    for m_start, m_end in _overlapping(marks, start, end):
+    inner = _overlapping(marks, start, end)
+    for m_start, m_end in inner:
         start, end = min(start, m_start), max(end, m_end)
+    if inner and _tail_is_aside(text, inner[-1][1], end):
+        end = inner[-1][1]
     return start, end
+
+
+def _tail_is_aside(text: str, quote_end: int, end: int) -> bool:
+    """'he has "expanded the party," claiming that ...': what follows a quote closed on a
+    comma (before or after its mark, the NYT's '' included) is the reporter's gloss,
+    which PolNeAR leaves out of the content."""
+    return end > quote_end and "," in text[quote_end - 3 : quote_end + 1]
 
 
 def _overlapping(spans: list[tuple[int, int]], start: int, end: int) -> list[tuple[int, int]]:

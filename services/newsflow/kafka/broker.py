@@ -60,8 +60,12 @@ def free_port() -> int:
 
 
 def _cluster_id() -> str:
-    """A Kafka Uuid string: URL-safe base64 of 16 random bytes, unpadded."""
-    return base64.urlsafe_b64encode(uuid.uuid4().bytes).rstrip(b"=").decode("ascii")
+    """A Kafka Uuid string: URL-safe base64 of 16 random bytes, unpadded; never starting
+    with "-", which StorageTool would take for an option (1 start in 64 failed)."""
+    while True:
+        cluster = base64.urlsafe_b64encode(uuid.uuid4().bytes).rstrip(b"=").decode("ascii")
+        if not cluster.startswith("-"):
+            return cluster
 
 
 class LocalKafka:
@@ -221,7 +225,9 @@ def run_forever(settings: Settings, port: int, data_dir: str | None, fetch_only:
     broker.start()
     print(f"Kafka ready on {broker.bootstrap} (data and logs in {broker.data_dir}); Ctrl-C stops it",
           flush=True)
-    signal.signal(signal.SIGTERM, lambda *_: broker.stop())
+    # The handler only forwards the signal: the main thread, waiting on the process,
+    # then runs the clean stop below (stopping from the handler would deadlock).
+    signal.signal(signal.SIGTERM, lambda *_: broker.process.send_signal(signal.SIGTERM))
     try:
         broker.process.wait()
     except KeyboardInterrupt:

@@ -1,0 +1,142 @@
+"""Experiment (not CI): does faust-streaming's processing_guarantee="exactly_once" keep
+its promise when the worker is killed -9 mid-stream (faust-streaming issue #517)?
+
+A copy agent (in -> out, key and value unchanged) runs as a faust worker with
+exactly_once against a local Kafka; N keyed messages go in; the worker is killed -9
+``--kills`` times while it works and restarted each time; then a read_committed
+consumer counts each key on the output topic. Exactly-once means every key once.
+
+    python bench/faust_eos_experiment.py [--messages 20000] [--kills 3]
+
+Prints the figures as JSON. Our own loop (services/newsflow/worker/transactional.py)
+passes the same fault in tests/faults/test_kill_worker.py.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from collections import Counter
+from pathlib import Path
+
+IN, OUT, GROUP = "eos-in", "eos-out", "faust-eos-experiment"
+WORK_SECONDS = 0.002
+
+
+def worker(bootstrap: str, datadir: str) -> None:
+    """The faust app under test (run in a child process)."""
+    import faust
+
+    app = faust.App(
+        GROUP, broker=f"kafka://{bootstrap}", processing_guarantee="exactly_once",
+        key_serializer="raw", value_serializer="raw", datadir=datadir,
+        topic_partitions=4, consumer_auto_offset_reset="earliest", web_enabled=False,
+    )
+    source = app.topic(IN, key_type=bytes, value_type=bytes)
+    sink = app.topic(OUT, key_type=bytes, value_type=bytes)
+
+    @app.agent(source)
+    async def copy(stream):
+        async for event in stream.events():
+            await asyncio.sleep(WORK_SECONDS)  # stands for the enrichment: kills land mid-stream
+            await sink.send(key=event.key, value=event.value)
+
+    sys.argv = [sys.argv[0], "worker", "-l", "warn"]
+    app.main()
+
+
+async def produce(bootstrap: str, count: int) -> None:
+    from aiokafka import AIOKafkaProducer
+    from aiokafka.admin import AIOKafkaAdminClient, NewTopic
+
+    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
+    await admin.start()
+    await admin.create_topics([NewTopic(IN, 4, 1), NewTopic(OUT, 4, 1)])
+    await admin.close()
+    producer = AIOKafkaProducer(bootstrap_servers=bootstrap, enable_idempotence=True)
+    await producer.start()
+    pending = [await producer.send(IN, b"x" * 100, key=str(i).encode()) for i in range(count)]
+    await asyncio.gather(*pending)
+    await producer.stop()
+
+
+async def count_out(bootstrap: str) -> Counter:
+    from aiokafka import AIOKafkaConsumer, TopicPartition
+
+    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, isolation_level="read_committed",
+                                enable_auto_commit=False, group_id=None)
+    await consumer.start()
+    tps = [TopicPartition(OUT, p) for p in range(4)]
+    consumer.assign(tps)
+    await consumer.seek_to_beginning(*tps)
+    ends = await consumer.end_offsets(tps)
+    keys: Counter = Counter()
+    while [tp for tp in tps if await consumer.position(tp) < ends[tp]]:
+        for records in (await consumer.getmany(timeout_ms=1000)).values():
+            keys.update(r.key for r in records)
+    await consumer.stop()
+    return keys
+
+
+def main() -> int:
+    from newsflow.kafka.broker import LocalKafka
+
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--messages", type=int, default=20000)
+    parser.add_argument("--kills", type=int, default=3)
+    args = parser.parse_args()
+    folder = Path(tempfile.mkdtemp(prefix="faust-eos-"))
+    figures: dict = {"messages": args.messages, "kills": 0, "exit_codes": [], "out_at_kill": []}
+    with LocalKafka(folder / "kafka") as kafka:
+        asyncio.run(produce(kafka.bootstrap, args.messages))
+        command = [sys.executable, __file__, "--worker", kafka.bootstrap, str(folder / "faust")]
+        log = (folder / "faust.log").open("ab")
+        for _ in range(args.kills):
+            process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT)
+            time.sleep(12)  # start-up, rebalance, some processing
+            if process.poll() is not None:
+                figures["exit_codes"].append(process.returncode)
+                continue
+            process.kill()
+            process.wait()
+            figures["kills"] += 1
+            figures["out_at_kill"].append(sum(asyncio.run(count_out(kafka.bootstrap)).values()))
+        process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT)
+        restarted, grown = time.monotonic(), time.monotonic()
+        seen = -1
+        # until every message is out, or nothing new for 2 faust session timeouts (60 s each)
+        while seen < args.messages and time.monotonic() - grown < 120:
+            time.sleep(5)
+            keys = asyncio.run(count_out(kafka.bootstrap))
+            if sum(keys.values()) > seen:
+                seen, grown = sum(keys.values()), time.monotonic()
+                figures.setdefault("first_progress_after_restart_seconds",
+                                   round(grown - restarted, 1))
+        figures["last_progress_after_restart_seconds"] = round(grown - restarted, 1)
+        process.kill()
+        process.wait()
+    expected = {str(i).encode() for i in range(args.messages)}
+    figures.update(
+        out_records=sum(keys.values()),
+        distinct_keys=len(keys),
+        missing=len(expected - set(keys)),
+        duplicated_keys=sum(1 for n in keys.values() if n > 1),
+        extra_copies=sum(n - 1 for n in keys.values() if n > 1),
+        log=str(folder / "faust.log"),
+    )
+    print(json.dumps(figures, indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    if len(sys.argv) == 4 and sys.argv[1] == "--worker":
+        os.environ.setdefault("PYTHONUNBUFFERED", "1")
+        worker(sys.argv[2], sys.argv[3])
+    else:
+        sys.exit(main())

@@ -1,0 +1,175 @@
+"""The worker's dedupe store: which raw records and articles were already processed.
+
+It lives in the compacted seen topic, written in the same transaction as the outputs
+(exactly-once) or right after they are acknowledged (at-least-once); seen partition p
+mirrors raw partition p. Whoever is assigned raw partition p restores p's state from it:
+
+* the *floor*: one past the highest raw offset processed. Records below it are
+  redeliveries (a stale committed offset after a crash or a rebalance) and are skipped,
+  so a redelivery never produces output twice, even for unparseable records;
+* the *ids*: articles already processed. The same article ingested again (same id,
+  hence the same raw partition) is skipped: it is neither enriched nor published again.
+
+Restoring waits until no transaction is open on the partition (an orphan of a killed
+worker is aborted after the transaction timeout) so that nothing committed is missed.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from dataclasses import dataclass, field
+
+import orjson
+from aiokafka import AIOKafkaConsumer, TopicPartition
+
+from newsflow import metrics
+from newsflow.config import Settings
+from newsflow.core.article import BadArticle
+from newsflow.core.parse import from_message
+from newsflow.kafka.clients import client_options
+from newsflow.topics.registry import SEEN
+from newsflow.worker.pipeline import Incoming
+
+log = logging.getLogger(__name__)
+POLL_MS = 200
+
+
+@dataclass(frozen=True, slots=True)
+class Marker:
+    """A seen-topic record for one processed raw record."""
+
+    partition: int
+    key: bytes
+    value: bytes
+
+
+@dataclass(slots=True)
+class Triage:
+    """A batch split into what to process and what was already processed."""
+
+    fresh: list[Incoming] = field(default_factory=list)
+    ids: dict[int, set[str]] = field(default_factory=dict)  # ids of ``fresh``, by partition
+    markers: list[Marker] = field(default_factory=list)
+    duplicates: int = 0
+    redelivered: int = 0
+
+
+def marker(record: Incoming, article_id: str | None) -> Marker:
+    """Keyed by article id; an unparseable record by its own topic/partition/offset."""
+    key = article_id or f"{record.topic}/{record.partition}/{record.offset}"
+    value = {
+        "schema": SEEN.schema_id,
+        "article_id": article_id,
+        "source": {"topic": record.topic, "partition": record.partition, "offset": record.offset},
+    }
+    return Marker(record.partition, key.encode(), orjson.dumps(value))
+
+
+class SeenStore:
+    """The restored state of the raw partitions this worker owns."""
+
+    def __init__(self, settings: Settings, skip_duplicates: bool):
+        self.settings = settings
+        self.skip_duplicates = skip_duplicates
+        self.floors: dict[int, int] = {}
+        self.ids: dict[int, set[str]] = {}
+
+    def triage(self, records: list[Incoming]) -> Triage:
+        """Drop redeliveries and (if enabled) articles already seen, in this batch too."""
+        batch = Triage()
+        for record in records:
+            if record.offset < self.floors.get(record.partition, 0):
+                batch.redelivered += 1
+                continue
+            try:
+                article_id = from_message(record.payload, self.settings.max_bytes).id
+            except BadArticle:
+                article_id = None
+            if self.skip_duplicates and article_id is not None and (
+                article_id in self.ids.get(record.partition, ())
+                or article_id in batch.ids.get(record.partition, ())
+            ):
+                batch.duplicates += 1
+                continue
+            batch.fresh.append(record)
+            batch.markers.append(marker(record, article_id))
+            if article_id is not None:
+                batch.ids.setdefault(record.partition, set()).add(article_id)
+        return batch
+
+    def committed(self, batch: Triage) -> None:
+        """Remember a batch once its transaction (or its sends) succeeded."""
+        for record in batch.fresh:
+            self.floors[record.partition] = max(self.floors.get(record.partition, 0), record.offset + 1)
+        for partition, ids in batch.ids.items():
+            self.ids.setdefault(partition, set()).update(ids)
+
+    def forget(self, partitions: set[int]) -> None:
+        for partition in partitions:
+            self.floors.pop(partition, None)
+            self.ids.pop(partition, None)
+
+    async def restore(self, partitions: set[int], stop: asyncio.Event) -> None:
+        """Load the state of ``partitions``, retrying until done (or stopping)."""
+        attempt = 0
+        while partitions and not stop.is_set():
+            started = time.monotonic()
+            try:
+                await self._restore(partitions, stop)
+            except Exception as exc:  # noqa: BLE001 - broker trouble: retry with backoff
+                attempt += 1
+                metrics.RETRIES.labels("restore").inc()
+                log.warning("restoring seen partitions %s failed (attempt %d): %s",
+                            sorted(partitions), attempt, exc)
+                await asyncio.sleep(min(10.0, 0.5 * 2 ** attempt))
+                continue
+            metrics.DEDUPE_RESTORE_SECONDS.observe(time.monotonic() - started)
+            log.info("restored seen partitions %s: %d ids, floors %s", sorted(partitions),
+                     sum(len(self.ids.get(p, ())) for p in partitions),
+                     {p: self.floors.get(p, 0) for p in sorted(partitions)})
+            return
+
+    async def _restore(self, partitions: set[int], stop: asyncio.Event) -> None:
+        topic = SEEN.name(self.settings.topic_prefix)
+        tps = [TopicPartition(topic, p) for p in partitions]
+        consumer = AIOKafkaConsumer(
+            **client_options(self.settings),
+            group_id=None,
+            enable_auto_commit=False,
+            isolation_level="read_committed",
+        )
+        await consumer.start()
+        floors: dict[int, int] = {}
+        ids: dict[int, set[str]] = {p: set() for p in partitions}
+        # An orphaned transaction holds the last stable offset back until it is aborted.
+        patience = 3 * self.settings.transaction_timeout_ms / 1000 + 30
+        deadline = time.monotonic() + patience
+        try:
+            consumer.assign(tps)
+            await consumer.seek_to_beginning(*tps)
+            pending = set(tps)
+            while pending and not stop.is_set():
+                if time.monotonic() > deadline:
+                    raise TimeoutError(f"seen partitions {sorted(partitions)} not stable")
+                batch = await consumer.getmany(*pending, timeout_ms=POLL_MS)
+                for tp, records in batch.items():
+                    for record in records:
+                        seen = orjson.loads(record.value)
+                        offset = seen["source"]["offset"]
+                        floors[tp.partition] = max(floors.get(tp.partition, 0), offset + 1)
+                        if seen["article_id"] is not None:
+                            ids[tp.partition].add(seen["article_id"])
+                for tp in list(pending):
+                    highwater = consumer.highwater(tp)
+                    stable = consumer.last_stable_offset(tp)
+                    if (highwater is not None and stable == highwater
+                            and await consumer.position(tp) >= highwater):
+                        pending.discard(tp)
+        finally:
+            await consumer.stop()
+        if stop.is_set():
+            return
+        self.floors.update({p: floors.get(p, 0) for p in partitions})
+        self.ids.update(ids)

@@ -1,0 +1,99 @@
+"""Fault tests: a real broker per test, real worker processes (the transactional loop
+alone, `python -m newsflow.worker.transactional`), faults injected, then `newsflow
+audit` must find nothing missing and nothing doubled. Each test records its figures
+(printed, and written to <pytest tmp>/fault-figures/<test>.json)."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import uuid
+from pathlib import Path
+
+import pytest
+
+from newsflow.config import Settings
+from newsflow.kafka.admin import create_topics
+from newsflow.kafka.broker import LocalKafka, free_port
+from newsflow.runner import TRANSACTIONAL_COMMAND, WorkerProcess
+
+
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_runtest_makereport(item, call):
+    report = yield
+    if report.failed:
+        item.session.newsflow_failed = True
+    return report
+
+
+@pytest.fixture
+def kafka(request, tmp_path):
+    """A broker of the test's own: some tests stop and restart it."""
+    broker = LocalKafka(tmp_path / "kafka").start()
+    yield broker
+    broker.stop()
+    if getattr(request.session, "newsflow_failed", False):
+        print(f"\nKafka logs kept in {broker.log_path}")
+    else:
+        shutil.rmtree(tmp_path / "kafka", ignore_errors=True)
+
+
+@pytest.fixture
+async def settings(kafka, tmp_path) -> Settings:
+    unique = uuid.uuid4().hex[:8]
+    settings = Settings(
+        bootstrap=kafka.bootstrap,
+        topic_prefix=f"f{unique}.",
+        app_id=f"newsflow-faults-{unique}",
+        partitions=4,
+        data_dir=str(tmp_path / "worker"),
+        batch_size=100,
+        batch_seconds=0.2,
+        transaction_timeout_ms=10000,
+        log_level="INFO",
+    )
+    await create_topics(settings)
+    return settings
+
+
+class Workers:
+    """Worker processes of one test, each with its own id, port and log."""
+
+    def __init__(self, settings: Settings, folder: Path):
+        self.settings = settings
+        self.folder = folder
+        self.started: list[WorkerProcess] = []
+
+    def start(self, worker_id: str) -> WorkerProcess:
+        settings = self.settings.override(worker_id=worker_id, web_port=free_port())
+        log = self.folder / f"worker-{worker_id}.log"
+        process = WorkerProcess(settings, log, command=TRANSACTIONAL_COMMAND).start()
+        self.started.append(process)
+        process.wait_healthy()
+        return process
+
+    def stop_all(self) -> list[int | None]:
+        return [process.stop() for process in self.started]
+
+
+@pytest.fixture
+def workers(settings, tmp_path, request):
+    pool = Workers(settings, tmp_path)
+    yield pool
+    pool.stop_all()
+    if getattr(request.session, "newsflow_failed", False):
+        for process in pool.started:
+            print(f"\nworker log kept in {process.log_path}")
+
+
+@pytest.fixture
+def figures(request, tmp_path_factory):
+    """A dict the test fills; printed and written as JSON when the test ends."""
+    found: dict = {"test": request.node.name}
+    yield found
+    folder = tmp_path_factory.getbasetemp() / "fault-figures"
+    folder.mkdir(exist_ok=True)
+    path = folder / f"{request.node.name}.json"
+    path.write_text(json.dumps(found, indent=2))
+    print(f"\nfigures {json.dumps(found)}\n(written to {path})")
+

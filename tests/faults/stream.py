@@ -1,0 +1,162 @@
+"""The fault tests' input and their measurements: a steady stream of short articles
+(a producer that re-sends what failed, as a real one must), the group's progress,
+the worker's memory."""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+import time
+
+import orjson
+from aiokafka import AIOKafkaProducer, TopicPartition
+from aiokafka.admin import AIOKafkaAdminClient
+from aiokafka.errors import KafkaError
+
+from newsflow.audit import Report, audit, read_topic, render
+from newsflow.config import Settings
+from newsflow.core.parse import from_mapping
+from newsflow.kafka.clients import MAX_REQUEST_BYTES
+from newsflow.tail import consumer
+from newsflow.topics import messages
+from newsflow.topics.registry import RAW
+
+CITIES = ("Lyon", "Oslo", "Quito", "Perth", "Accra", "Hanoi", "Tartu", "Cusco")
+CHUNK = 50
+
+
+def article(i: int) -> tuple[bytes, bytes]:
+    """(key, value) of short article ``i``: a sentence or two, some with a quote."""
+    city = CITIES[i % len(CITIES)]
+    body = f"Officials in {city} said on Monday that bridge {i} will reopen next week."
+    if i % 3 == 0:
+        body += f' "We are ready," said Mayor Anna Berg of {city}.'
+    item = from_mapping({"title": f"Bridge {i} in {city}", "body": body})
+    return item.id.encode(), messages.encode(messages.raw_article(item, time.time()))
+
+
+class Stream(threading.Thread):
+    """Publishes ``items`` ((key, value) pairs) at ``rate`` per second from its own thread
+    and event loop; a chunk whose delivery fails is sent again until it is acknowledged."""
+
+    def __init__(self, settings: Settings, items: list[tuple[bytes, bytes]], rate: float):
+        super().__init__(daemon=True)
+        self.settings = settings
+        self.items = items
+        self.rate = rate
+        self.sent = 0  # acknowledged
+        self.resent = 0  # chunks sent again after a failure
+        self.error: BaseException | None = None
+
+    def run(self) -> None:
+        try:
+            asyncio.run(self._publish())
+        except BaseException as exc:  # noqa: BLE001 - reported by the test
+            self.error = exc
+
+    async def _publish(self) -> None:
+        producer = AIOKafkaProducer(
+            bootstrap_servers=self.settings.bootstrap, enable_idempotence=True, acks="all",
+            linger_ms=5, max_request_size=MAX_REQUEST_BYTES, request_timeout_ms=15000,
+        )
+        await producer.start()
+        topic = RAW.name(self.settings.topic_prefix)
+        started = time.monotonic()
+        try:
+            for start in range(0, len(self.items), CHUNK):
+                chunk = self.items[start:start + CHUNK]
+                while True:
+                    try:
+                        pending = [await producer.send(topic, value, key=key) for key, value in chunk]
+                        await asyncio.gather(*pending)
+                        break
+                    except Exception:  # noqa: BLE001 - the broker is away: send again
+                        self.resent += 1
+                        await asyncio.sleep(0.5)
+                self.sent += len(chunk)
+                ahead = started + self.sent / self.rate - time.monotonic()
+                if ahead > 0:
+                    await asyncio.sleep(ahead)
+        finally:
+            await producer.stop()
+
+    def finish(self, timeout: float = 120.0) -> None:
+        self.join(timeout)
+        assert not self.is_alive(), "the stream did not finish"
+        assert self.error is None, self.error
+
+
+async def _progress(settings: Settings) -> tuple[int, int]:
+    """(sum of the group's committed raw offsets, sum of the raw end offsets)."""
+    admin = AIOKafkaAdminClient(bootstrap_servers=settings.bootstrap)
+    client = consumer(settings)
+    await admin.start()
+    await client.start()
+    try:
+        topic = RAW.name(settings.topic_prefix)
+        committed = await admin.list_consumer_group_offsets(settings.app_id)
+        tps = [TopicPartition(topic, p) for p in range(settings.partitions)]
+        ends = await client.end_offsets(tps)
+        done = sum(committed[tp].offset for tp in tps if tp in committed and committed[tp].offset > 0)
+        return done, sum(ends.values())
+    finally:
+        await client.stop()
+        await admin.close()
+
+
+def progress(settings: Settings) -> tuple[int, int]:
+    """(committed, end) of the raw topic; (0, 0) while the broker can't tell."""
+    try:
+        return asyncio.run(_progress(settings))
+    except KafkaError:
+        return 0, 0
+
+
+def wait_caught_up(settings: Settings, timeout: float = 120.0) -> float:
+    """Until the group has committed every raw record; the seconds it took."""
+    started = time.monotonic()
+    while time.monotonic() - started < timeout:
+        done, total = progress(settings)
+        if total and done >= total:
+            return time.monotonic() - started
+        time.sleep(0.5)
+    raise TimeoutError(f"worker not caught up after {timeout:.0f}s: {progress(settings)}")
+
+
+def wait_progress(settings: Settings, beyond: int, timeout: float = 120.0) -> None:
+    """Until the group's committed offsets move past ``beyond``."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if progress(settings)[0] > beyond:
+            return
+        time.sleep(0.25)
+    raise TimeoutError(f"no progress past {beyond} within {timeout:.0f}s")
+
+
+def rss_mb(pid: int) -> float:
+    for line in open(f"/proc/{pid}/status"):
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    raise RuntimeError(f"no VmRSS for {pid}")
+
+
+def audit_into(settings: Settings, figures: dict) -> Report:
+    """Run the audit; add its counts to ``figures``."""
+    report = asyncio.run(audit(settings))
+    print(render(report))
+    figures.update(
+        raw_messages=report.raw_messages, articles_in=report.articles,
+        ingested_again=report.ingested_again, unparseable=report.unparseable,
+        enriched=report.enriched, dead_lettered=report.dead_letters,
+        out=report.enriched + report.dead_letters,
+        missing=len(report.missing), duplicated=len(report.duplicated),
+    )
+    return report
+
+
+def read_messages(settings: Settings, topic: str) -> list[dict]:
+    """Every committed message of ``topic``, decoded."""
+    async def read():
+        return [orjson.loads(record.value) async for record in read_topic(settings, topic)]
+
+    return asyncio.run(read())

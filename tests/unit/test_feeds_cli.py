@@ -1,0 +1,64 @@
+"""`newsflow ingest --dry-run`: the JSONL that would be published, for feeds and files."""
+
+from __future__ import annotations
+
+import asyncio
+import subprocess
+import sys
+
+import orjson
+import pytest
+
+from newsflow.kafka.broker import free_port
+from newsflow.seen import SeenStore
+from newsflow.topics import validate
+from tests.conftest import SEED
+from tests.fixtures.feeds.server import FeedServer
+
+
+@pytest.fixture
+def env(tmp_path):
+    """No broker listens here: a dry run must not need one."""
+    return {"NEWSFLOW_DATA_DIR": str(tmp_path), "NEWSFLOW_BOOTSTRAP": f"127.0.0.1:{free_port()}",
+            "PATH": "/usr/bin:/bin"}
+
+
+async def newsflow(env, *args) -> tuple[int, bytes, str]:
+    process = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "newsflow.cli", *args, env=env,
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    out, err = await asyncio.wait_for(process.communicate(), 60)
+    return process.returncode, out, err.decode()
+
+
+async def test_dry_run_on_a_feed_prints_its_articles_and_marks_nothing(env, tmp_path):
+    server = await FeedServer().start()
+    try:
+        code, out, err = await newsflow(env, "ingest", "--dry-run", "--once",
+                                        "--feed", server.feed_url("rss.xml"))
+    finally:
+        await server.stop()
+    assert code == 0, err
+    messages = [orjson.loads(line) for line in out.splitlines()]
+    assert [m["extraction"] for m in messages] == ["page", "page", "feed-summary"]
+    for message in messages:
+        validate(message)
+    assert "would publish 3 feed article(s)" in err
+    store = SeenStore(str(tmp_path))
+    assert store.is_new(messages[0]["url"], "Mon, 14 Jul 2025 09:30:00 GMT")
+    assert store.validators(server.feed_url("rss.xml")) == (None, None)
+    store.close()
+
+
+async def test_dry_run_on_files_prints_the_raw_messages(env):
+    code, out, err = await newsflow(env, "ingest", "--dry-run", str(SEED))
+    assert code == 0, err
+    [message] = [orjson.loads(line) for line in out.splitlines()]
+    validate(message)
+    assert message["published"] == "2025-07-14" and "extraction" not in message
+    assert "would publish 1 article(s)" in err
+
+
+async def test_paths_and_feeds_do_not_mix(env):
+    code, _, err = await newsflow(env, "ingest", str(SEED), "--feed", "http://127.0.0.1:1/f")
+    assert code != 0 and "not both" in err
