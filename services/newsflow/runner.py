@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import signal
 import subprocess
 import sys
 import time
@@ -12,6 +11,7 @@ from dataclasses import fields
 from pathlib import Path
 
 from newsflow.config import Settings
+from newsflow.processes import tail, terminate
 
 # Every setting goes to the child, so that it runs with exactly the parent's Settings.
 SETTING_ENV = {field.name: f"NEWSFLOW_{field.name.upper()}" for field in fields(Settings)}
@@ -63,9 +63,7 @@ class WorkerProcess:
         raise TimeoutError(f"worker not healthy after {timeout:.0f}s:\n{self.tail_log()}")
 
     def tail_log(self, lines: int = 40) -> str:
-        if not self.log_path.exists():
-            return "(no log)"
-        return "\n".join(self.log_path.read_text(errors="replace").splitlines()[-lines:])
+        return tail(self.log_path, lines)
 
     def kill(self) -> int | None:
         """SIGKILL: no clean-up at all, as in a crash; the exit status."""
@@ -79,11 +77,4 @@ class WorkerProcess:
         """SIGTERM (faust's clean shutdown), SIGKILL after ``timeout``; the exit status."""
         if self.process is None:
             return None
-        if self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-            try:
-                self.process.wait(timeout)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
-        return self.process.returncode
+        return terminate(self.process, timeout)

@@ -19,6 +19,7 @@ import uuid
 from pathlib import Path
 
 from newsflow.config import Settings
+from newsflow.processes import tail, terminate
 
 log = logging.getLogger(__name__)
 
@@ -194,20 +195,12 @@ class LocalKafka:
         raise TimeoutError(f"Kafka not ready after {timeout:.0f}s:\n{self.tail_log()}")
 
     def tail_log(self, lines: int = 40) -> str:
-        if not self.log_path.exists():
-            return "(no log)"
-        return "\n".join(self.log_path.read_text(errors="replace").splitlines()[-lines:])
+        return tail(self.log_path, lines)
 
     def stop(self, timeout: float = 30.0) -> None:
         """SIGTERM for a clean shutdown; SIGKILL if it takes longer than ``timeout``."""
-        if self.process is None or self.process.poll() is not None:
-            return
-        self.process.send_signal(signal.SIGTERM)
-        try:
-            self.process.wait(timeout)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
+        if self.process is not None:
+            terminate(self.process, timeout)
 
     def __enter__(self) -> "LocalKafka":
         return self.start()
