@@ -82,6 +82,33 @@ def test_split_quote_is_one_attribution():
     assert q["type"] == "direct"
 
 
+@pytest.mark.parametrize(
+    "text, speaker",
+    [
+        ('"Is his campaign all just a show, or not?" Freddy Ortega said.', "Freddy Ortega"),
+        ('Voters were angry. "We will build a great wall along the border!" Trump said to a crowd.', "Trump"),
+    ],
+)
+def test_speaker_tag_parsed_as_its_own_sentence(text, speaker):
+    found = quotes(text)
+    assert len(found) == 1
+    assert found[0]["type"] == "direct"
+    assert found[0]["speaker"]["name"] == speaker
+    assert found[0]["cue"]["text"] == "said"
+
+
+def test_sentence_after_quote_with_its_own_clause_is_not_a_tag():
+    found = quotes('"We are done here." He said the plan would fail.')
+    assert [(q["type"], q["text"]) for q in found] == [("indirect", "the plan would fail")]
+
+
+def test_quote_split_by_a_cue_the_parser_left_bare_is_joined():
+    text = '"What kept me going during that time," she said, "is that I knew this company was capable."'
+    found = quotes(text)
+    assert len(found) == 1
+    assert found[0]["start"] == 0 and found[0]["end"] == len(text)
+
+
 def test_gloss_after_quote_closed_on_comma_is_left_out():
     text = 'Trump said that he has "expanded the Republican party," claiming that turnout rose.'
     q = one(quotes(text), "expanded")

@@ -6,7 +6,7 @@ from __future__ import annotations
 import bisect
 import re
 
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Span
 
 from newsflow.core import speakers
 from newsflow.core.quote_cues import Cue, colon_cue, find_cues, frame_precision, speaking
@@ -233,15 +233,13 @@ def _add_bare_quotes(
     quote before it ('"A," he said. "B."' is one attribution), a quote with a speaking cue
     beside it in its sentence takes that cue, any other quote opening a sentence continues
     the attribution just before it (see _last_speaker)."""
-    found = sorted(found, key=lambda a: a.start)
-    starts = [a.start for a in found]
-    out = list(found)
+    out = sorted(found, key=lambda a: a.start)
     for m_start, m_end in marks:
-        i = bisect.bisect_right(starts, m_start)
-        prev = found[i - 1] if i else None
+        i = bisect.bisect_right([a.start for a in out], m_start)
+        prev = out[i - 1] if i else None
         if prev is not None and prev.end >= m_end:
             continue
-        if i < len(found) and found[i].start < m_end:
+        if i < len(out) and out[i].start < m_end:
             continue
         if len(text[m_start:m_end].split()) < MIN_QUOTE_WORDS:
             continue
@@ -250,7 +248,7 @@ def _add_bare_quotes(
             continue
         cue = _cue_beside(doc, text, m_start, m_end, cues)
         if cue is not None:
-            out.append(_Attribution(m_start, m_end, cue, max(frame_precision(cue), MIN_PRECISION)))
+            out.insert(i, _Attribution(m_start, m_end, cue, max(frame_precision(cue), MIN_PRECISION)))
             continue
         if not _opens_sentence(text, m_start):
             continue
@@ -258,7 +256,7 @@ def _add_bare_quotes(
         if owner is not None:
             att = _Attribution(m_start, m_end, None, 0.5)
             att.inherited = owner
-            out.append(att)
+            out.insert(i, att)
     return out
 
 
@@ -285,7 +283,27 @@ def _cue_beside(doc: Doc, text: str, start: int, end: int, cues: list[Cue]) -> C
         and speaking(c.token)
     ]
     best = min(near, key=lambda c: min(abs(c.token.idx - start), abs(c.token.idx - end)), default=None)
-    return best or (colon_cue(colon) if colon is not None else None)
+    return best or _tag_after(span, cues) or (colon_cue(colon) if colon is not None else None)
+
+
+def _tag_after(quote: Span, cues: list[Cue]) -> Cue | None:
+    """'"Is it all a show?" Freddy Ortega said.': the parser ends the sentence at the
+    quote's '?' or '.', leaving the speaker tag as a sentence of its own right after it.
+    A tag is a speaking cue opening that sentence with its speaker and no clause of its
+    own ('"A." He said the plan would fail.' is a new attribution)."""
+    after = quote.end
+    doc = quote.doc
+    if after >= len(doc) or doc[after].is_space or doc[after].sent.start != after:
+        return None
+    tag = doc[after].sent
+    return next(
+        (
+            c for c in cues
+            if c.source is not None and tag.start <= c.token.i < tag.end and speaking(c.token)
+            and min(c.source[0], c.token.i) == tag.start and not c.frame.startswith("ccomp")
+        ),
+        None,
+    )
 
 
 def _solid(text: str) -> int:
