@@ -109,6 +109,45 @@ def test_quote_split_by_a_cue_the_parser_left_bare_is_joined():
     assert found[0]["start"] == 0 and found[0]["end"] == len(text)
 
 
+@pytest.mark.parametrize(
+    "text, quote, speaker, cue",
+    [
+        ('"Really," she added when the interviewer expressed shock.', '"Really,"', "she", "added"),
+        ('Chris Wallace then asked, "With nukes?"', '"With nukes?"', "Chris Wallace", "asked"),
+        ('"All the way!" Dawson shouted.', '"All the way!"', "Dawson", "shouted"),
+    ],
+)
+def test_short_quote_touching_its_cue_is_speech(text, quote, speaker, cue):
+    found = quotes(text)
+    assert [(q["text"], q["type"], q["speaker"]["name"], q["cue"]["text"]) for q in found] == [
+        (quote, "direct", speaker, cue)
+    ]
+
+
+def test_short_title_after_preposition_is_not_a_quote():
+    found = quotes('"It\'s nonsense," Donald Trump said on NBC\'s "Meet the Press."')
+    assert [q["text"] for q in found] == ['"It\'s nonsense,"']
+
+
+def test_short_opening_fragment_of_split_quote_is_not_an_attribution_of_its_own():
+    text = '"Judge," Brafman said, "I have never had that happen in any case in thirty-seven years."'
+    found = quotes(text)
+    assert len(found) == 1
+    assert "never had that happen" in found[0]["text"]
+    assert found[0]["speaker"]["name"] == "Brafman"
+
+
+def test_quote_paragraph_after_a_tagged_quote_runs_on():
+    text = (
+        '"We need real change," Bernie Sanders said.\n\n'
+        '"But we do not need change based on bigotry and the demagogy of the Leave campaign."'
+    )
+    found = quotes(text)
+    assert len(found) == 1
+    assert found[0]["start"] == 0 and found[0]["end"] == len(text)
+    assert found[0]["speaker"]["name"] == "Bernie Sanders"
+
+
 def test_gloss_after_quote_closed_on_comma_is_left_out():
     text = 'Trump said that he has "expanded the Republican party," claiming that turnout rose.'
     q = one(quotes(text), "expanded")

@@ -13,11 +13,12 @@ from newsflow.core.quote_cues import Cue, colon_cue, find_cues, frame_precision,
 from newsflow.core.quote_marks import quoted_spans
 
 MIN_PRECISION = 0.35
-MIN_QUOTE_WORDS = 4  # shorter ones with no cue reaching them are mostly scare quotes
+MIN_QUOTE_WORDS = 4  # shorter ones are mostly scare quotes, unless their cue touches them
 _CLOSERS = {'"', "”", "'"}
 _PARAGRAPH_BREAK = re.compile(r"\n\s*")
 _DEMONSTRATIVES = {"this", "that", "it"}
 _RELAY_LEMMAS = {"accord", "report", "quote", "cite"}
+_SPEECH_PREPOSITIONS = {"as", "like", "that"}  # 'described it as "frank"', 'said that "..."'
 _RELAY_BY_LEMMAS = {"report", "quote", "cite", "note", "publish"}
 
 
@@ -229,35 +230,63 @@ def _same_event(a: _Attribution, b: _Attribution) -> bool:
 def _add_bare_quotes(
     doc: Doc, text: str, found: list[_Attribution], marks: list[tuple[int, int]], cues: list[Cue]
 ) -> list[_Attribution]:
-    """Quotations no cue's content reached: the next quote after a cue clause joins the
-    quote before it ('"A," he said. "B."' is one attribution), a quote with a speaking cue
-    beside it in its sentence takes that cue, any other quote opening a sentence continues
-    the attribution just before it (see _last_speaker)."""
+    """The attributions with the quotations no cue's content reached placed among them
+    (see _place_quote), sorted by start."""
     out = sorted(found, key=lambda a: a.start)
     for m_start, m_end in marks:
         i = bisect.bisect_right([a.start for a in out], m_start)
         prev = out[i - 1] if i else None
-        if prev is not None and prev.end >= m_end:
+        nxt = out[i] if i < len(out) else None
+        if (prev is not None and prev.end >= m_end) or (nxt is not None and nxt.start < m_end):
             continue
-        if i < len(out) and out[i].start < m_end:
-            continue
-        if len(text[m_start:m_end].split()) < MIN_QUOTE_WORDS:
-            continue
-        if prev is not None and prev.cue is not None and _resumes(doc, text, prev, m_start):
-            _join(text, prev, m_start, m_end)
-            continue
-        cue = _cue_beside(doc, text, m_start, m_end, cues)
-        if cue is not None:
-            out.insert(i, _Attribution(m_start, m_end, cue, max(frame_precision(cue), MIN_PRECISION)))
-            continue
-        if not _opens_sentence(text, m_start):
-            continue
-        owner = _last_speaker(text, out, m_start)
-        if owner is not None:
-            att = _Attribution(m_start, m_end, None, 0.5)
-            att.inherited = owner
+        att = _place_quote(doc, text, (prev, nxt), out, m_start, m_end, cues)
+        if att is not None:
             out.insert(i, att)
     return out
+
+
+def _place_quote(
+    doc: Doc,
+    text: str,
+    neighbours: tuple[_Attribution | None, _Attribution | None],
+    found: list[_Attribution],
+    start: int,
+    end: int,
+    cues: list[Cue],
+) -> _Attribution | None:
+    """A new attribution for the quotation [start, end), or None when it joins a neighbour
+    or is no speech. The next quote after a cue clause, or one whose cue already holds the
+    quote beside it, joins that attribution ('"A," he said. "B."' is one attribution); a
+    quote with a speaking cue beside it in its sentence takes that cue; a quote opening the
+    paragraph after a tagged quote runs on that one; any other quote opening a sentence
+    continues the attribution just before it (see _last_speaker). A short quote is speech
+    only when its cue touches it."""
+    prev, nxt = neighbours
+    short = len(text[start:end].split()) < MIN_QUOTE_WORDS
+    if short and _names_something(doc, start):
+        return None
+    if not short and prev is not None and prev.cue is not None and _resumes(doc, text, prev, start):
+        _join(text, prev, start, end)
+        return None
+    cue = _cue_beside(doc, text, start, end, cues)
+    same_cue = next((a for a in neighbours if a is not None and cue is not None and a.cue is cue), None)
+    if same_cue is not None:  # '"A," X said, "B."' with only B the cue's clause
+        _join(text, same_cue, start, end)
+        return None
+    if cue is not None and (not short or _next_to(doc, cue, start, end)):
+        return _Attribution(start, end, cue, max(frame_precision(cue), MIN_PRECISION))
+    if short or not _opens_sentence(text, start):
+        return None
+    tagged = _tagged_paragraph_before(text, found, start)
+    if tagged is not None:
+        tagged.end = end
+        return None
+    owner = _last_speaker(text, found, start)
+    if owner is None:
+        return None
+    att = _Attribution(start, end, None, 0.5)
+    att.inherited = owner
+    return att
 
 
 def _cue_beside(doc: Doc, text: str, start: int, end: int, cues: list[Cue]) -> Cue | None:
@@ -284,6 +313,29 @@ def _cue_beside(doc: Doc, text: str, start: int, end: int, cues: list[Cue]) -> C
     ]
     best = min(near, key=lambda c: min(abs(c.token.idx - start), abs(c.token.idx - end)), default=None)
     return best or _tag_after(span, cues) or (colon_cue(colon) if colon is not None else None)
+
+
+def _names_something(doc: Doc, start: int) -> bool:
+    """'on NBC's "Meet the Press"', 'in "Bridge of Spies"': a short quote after a
+    preposition or a possessive is a title or a term, not speech."""
+    before = doc.char_span(start, start + 1, alignment_mode="expand")
+    i = before.start - 1 if before is not None else -1
+    while i >= 0 and doc[i].is_space:
+        i -= 1
+    if i < 0:
+        return False
+    word = doc[i]
+    return (word.pos_ == "ADP" and word.lower_ not in _SPEECH_PREPOSITIONS) or word.tag_ == "POS"
+
+
+def _next_to(doc: Doc, cue: Cue, start: int, end: int) -> bool:
+    """Whether the cue clause touches the quote: '"Really," she added', 'Wallace asked,
+    "With nukes?"'. Even a word or two quoted that way is speech, not a scare quote."""
+    quote = doc.char_span(start, end, alignment_mode="expand")
+    clause = (min(cue.token.i, cue.source[0]), max(cue.token.i + 1, cue.source[1]))
+    if clause[0] == quote.end:
+        return True
+    return clause[1] <= quote.start and all(t.is_punct or t.is_space for t in doc[clause[1] : quote.start])
 
 
 def _tag_after(quote: Span, cues: list[Cue]) -> Cue | None:
@@ -318,21 +370,35 @@ def _resumes(doc: Doc, text: str, prev: _Attribution, start: int) -> bool:
     return "\n" not in gap and prev.end <= doc[prev.cue.cue[0]].idx < start
 
 
-def _join(text: str, prev: _Attribution, start: int, end: int) -> None:
-    """One span for both fragments, unless the cue clause between them outweighs the
-    smaller one: then the larger fragment alone."""
-    before, after = _solid(text[prev.start : prev.end]), _solid(text[start:end])
-    joined = (before + after) / (before + after + _solid(text[prev.end : start]))
-    if joined >= max(before, after) / (before + after):
-        prev.end = end
-    elif after > before:
-        prev.start, prev.end = start, end
+def _join(text: str, att: _Attribution, start: int, end: int) -> None:
+    """One span for the attribution and the fragment [start, end) on either side of it,
+    unless the cue clause between them outweighs the smaller one: then the larger
+    fragment alone."""
+    (a_start, a_end), (b_start, b_end) = sorted([(att.start, att.end), (start, end)])
+    first, second = _solid(text[a_start:a_end]), _solid(text[b_start:b_end])
+    joined = (first + second) / (first + second + _solid(text[a_end:b_start]))
+    if joined >= max(first, second) / (first + second):
+        att.start, att.end = a_start, b_end
+    elif _solid(text[start:end]) > _solid(text[att.start : att.end]):
+        att.start, att.end = start, end
 
 
 def _opens_sentence(text: str, start: int) -> bool:
     """Whether a quote starts a sentence or paragraph (a stray '."' included)."""
     before = text[max(0, start - 3) : start].rstrip(" ")
     return not before or before[-1] in ".!?\n:"
+
+
+def _tagged_paragraph_before(text: str, found: list[_Attribution], start: int) -> _Attribution | None:
+    """A quote opening the paragraph after a quote closed by its speaker tag ('"A," he
+    said.' then '"B."') runs on the same attribution: PolNeAR annotates both paragraphs
+    as one content, the second being the speaker's next words."""
+    last = max((a for a in found if a.start < start), key=lambda a: a.start, default=None)
+    if last is None or last.cue is None or last.source is None:
+        return None
+    closed = text[last.end - 1 : last.end] in _CLOSERS
+    tag_after = last.end <= last.cue.token.idx < start
+    return last if closed and tag_after and len(_PARAGRAPH_BREAK.findall(text, last.end, start)) == 1 else None
 
 
 def _last_speaker(text: str, found: list[_Attribution], before: int) -> _Attribution | None:
