@@ -29,11 +29,9 @@ from newsflow.bench_kafka import Phase
 from newsflow.config import Settings
 from newsflow.core.enrich import Enricher
 from newsflow.kafka.broker import LocalKafka
-from newsflow.runner import TRANSACTIONAL_COMMAND, WORKER_COMMAND
+from newsflow.runner import WORKER_COMMAND
 
 NAIVE_COMMAND = ("-m", "newsflow.bench_naive")
-# What the 1- and 2-worker phases run: `newsflow worker` unless asked otherwise.
-WORKERS = {"worker": WORKER_COMMAND, "transactional": TRANSACTIONAL_COMMAND}
 QUICK = {"articles": 64, "paced_seconds": 20.0}
 FULL = {"articles": 320, "paced_seconds": 90.0}
 
@@ -50,12 +48,12 @@ def machine() -> dict:
 
 
 async def broker_phases(settings: Settings, workdir: Path, corpus: Path, count: int,
-                        paced_seconds: float, broker_pid: int | None, command: tuple) -> dict:
+                        paced_seconds: float, broker_pid: int | None) -> dict:
     """Drain with 1 worker and then the paced load on that same (warm) worker; drain with
     2 workers; drain with the naive worker. Every phase has its own topics and group."""
     articles = bench_corpus.load(corpus, count)
     timeout = 120.0 + count * 2.0
-    async with Phase(settings, "w1", workdir, 1, command, broker_pid) as phase:
+    async with Phase(settings, "w1", workdir, 1, WORKER_COMMAND, broker_pid) as phase:
         say(f"1 worker draining {count} articles")
         one = await phase.saturation(articles, timeout)
         rate = one["articles_per_s"] / 2
@@ -63,7 +61,7 @@ async def broker_phases(settings: Settings, workdir: Path, corpus: Path, count: 
         say(f"  {one['articles_per_s']:.2f} articles/s; offering {rate:.2f}/s for latency")
         latency = await phase.latency(paced, rate, timeout)
         rss = phase.peak_rss_mb()
-    async with Phase(settings, "w2", workdir, 2, command, broker_pid) as phase:
+    async with Phase(settings, "w2", workdir, 2, WORKER_COMMAND, broker_pid) as phase:
         say(f"2 workers draining {count} articles")
         two = await phase.saturation(articles, timeout)
         rss += phase.peak_rss_mb()
@@ -142,7 +140,7 @@ def print_report(result: dict) -> None:
 
 
 def run(settings: Settings, quick: bool, corpus: str | None, articles: int | None,
-        paced_seconds: float | None, worker: str = "worker") -> int:
+        paced_seconds: float | None) -> int:
     size = QUICK if quick else FULL
     count = articles or size["articles"]
     if count < 2 * settings.batch_size:
@@ -156,7 +154,7 @@ def run(settings: Settings, quick: bool, corpus: str | None, articles: int | Non
         "corpus": str(corpus_dir), "corpus_files": len(list(corpus_dir.glob("*.txt"))),
         "articles_per_phase": count, "batch_size": settings.batch_size,
         "batch_seconds": settings.batch_seconds, "partitions": settings.partitions,
-        "model": settings.model, "worker": worker,
+        "model": settings.model,
     }
     corpus_articles = bench_corpus.load(corpus_dir, count)
     result["mean_words_per_article"] = bench_corpus.words(corpus_articles) / count
@@ -172,8 +170,7 @@ def run(settings: Settings, quick: bool, corpus: str | None, articles: int | Non
             settings = settings.override(bootstrap=broker.bootstrap)
         runs = asyncio.run(broker_phases(settings, workdir, corpus_dir, count,
                                          paced_seconds or size["paced_seconds"],
-                                         broker.process.pid if broker else None,
-                                         WORKERS[worker]))
+                                         broker.process.pid if broker else None))
     except (RuntimeError, TimeoutError) as exc:
         say(f"FAILED: {exc}\n(logs kept in {workdir})")
         if broker:

@@ -48,7 +48,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--max-bytes", type=int, help="size limit per article (NEWSFLOW_MAX_BYTES)")
     _common(p)
 
-    p = sub.add_parser("worker", help="run the enrichment worker (faust app)")
+    p = sub.add_parser("worker", help="run the enrichment worker (transactional loop + faust app for trending)")
     p.add_argument("--model", help="spaCy model package (NEWSFLOW_MODEL)")
     p.add_argument("--web-port", type=int, help="HTTP port: /metrics, /healthz (NEWSFLOW_WEB_PORT)")
     p.add_argument("--max-bytes", type=int, help="size limit per message (NEWSFLOW_MAX_BYTES)")
@@ -89,8 +89,6 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--articles", type=int, help="articles per phase (default 320, quick 64)")
     p.add_argument("--paced-seconds", type=float, help="length of the latency run (90, quick 20)")
     p.add_argument("--partitions", type=int, help="raw-topic partitions (NEWSFLOW_PARTITIONS)")
-    p.add_argument("--worker", choices=["worker", "transactional"], default="worker",
-                   help="what the 1- and 2-worker phases run (default: `newsflow worker`)")
     _common(p)
     return parser
 
@@ -148,8 +146,7 @@ def main(argv: list[str] | None = None) -> int:
     if command == "bench":
         from newsflow import bench
 
-        return bench.run(settings, args.quick, args.corpus, args.articles, args.paced_seconds,
-                         args.worker)
+        return bench.run(settings, args.quick, args.corpus, args.articles, args.paced_seconds)
     raise AssertionError(command)
 
 

@@ -16,8 +16,6 @@ from newsflow.processes import tail, terminate
 # Every setting goes to the child, so that it runs with exactly the parent's Settings.
 SETTING_ENV = {field.name: f"NEWSFLOW_{field.name.upper()}" for field in fields(Settings)}
 WORKER_COMMAND = ("-m", "newsflow.cli", "worker")
-# Only the transactional loop (worker/transactional.py), without the faust app.
-TRANSACTIONAL_COMMAND = ("-m", "newsflow.worker.transactional")
 
 
 class WorkerProcess:

@@ -1,6 +1,5 @@
-"""Fault tests: a real broker per test, real worker processes (the transactional loop
-alone, `python -m newsflow.worker.transactional`), faults injected, then `newsflow
-audit` must find nothing missing and nothing doubled. Each test records its figures
+"""Fault tests: a real broker per test, real `newsflow worker` processes, faults
+injected, then `newsflow audit` must find nothing missing and nothing doubled. Each test records its figures
 (printed, and written to <pytest tmp>/fault-figures/<test>.json)."""
 
 from __future__ import annotations
@@ -15,7 +14,7 @@ import pytest
 from newsflow.config import Settings
 from newsflow.kafka.admin import create_topics
 from newsflow.kafka.broker import LocalKafka, free_port
-from newsflow.runner import TRANSACTIONAL_COMMAND, WorkerProcess
+from newsflow.runner import WorkerProcess
 
 
 @pytest.hookimpl(wrapper=True, tryfirst=True)
@@ -67,7 +66,7 @@ class Workers:
     def start(self, worker_id: str) -> WorkerProcess:
         settings = self.settings.override(worker_id=worker_id, web_port=free_port())
         log = self.folder / f"worker-{worker_id}.log"
-        process = WorkerProcess(settings, log, command=TRANSACTIONAL_COMMAND).start()
+        process = WorkerProcess(settings, log).start()
         self.started.append(process)
         process.wait_healthy()
         return process

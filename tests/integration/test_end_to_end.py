@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import re
 import shutil
@@ -41,7 +42,8 @@ BAD_RAW = {
     "oversize": orjson.dumps({"title": "big", "body": "word " * 20_000}),
 }
 # Every raw message this module sends: metrics are checked against these counts.
-SENT = {"good": 0, "bad": 0}
+# "repeated": an article sent again under the same id, which the worker's dedupe skips.
+SENT = {"good": 0, "bad": 0, "repeated": 0}
 
 
 def messages_about(found: dict, article_id: str) -> dict[str, list[dict]]:
@@ -132,7 +134,7 @@ def test_ingest_command_names_bad_files_and_publishes_the_good(settings, tmp_pat
         [sys.executable, "-m", "newsflow.cli", "ingest", str(tmp_path), *env_args],
         capture_output=True, text=True, timeout=60,
     )
-    SENT["good"] += 1
+    SENT["repeated"] += 1  # the seed, already published by the first test
     assert result.returncode == 1
     assert re.search(r"nodate\.txt: no_date_line", result.stderr)
     assert "published 1 article(s)" in result.stderr
@@ -148,18 +150,21 @@ async def test_ingest_rejects_reach_the_dead_letter_topic(settings):
 
 
 async def test_metrics_count_what_went_through(settings, worker):
-    # the re-ingested seed is the same article: wait until it is processed too
-    await collect(settings, ["enriched"], lambda f: len(f["enriched"]) >= SENT["good"])
+    sent = SENT["good"] + SENT["bad"] + SENT["repeated"]
     text = ""
-    for _ in range(40):
+    for _ in range(60):
         text = worker.get("/metrics").decode()
         consumed = _value(text, "newsflow_articles_consumed_total")
         lag = [float(v) for v in re.findall(r"^newsflow_consumer_lag_messages\{.*\} (\S+)$", text, re.M)]
-        if consumed == SENT["good"] + SENT["bad"] and lag and sum(lag) == 0:
+        if consumed == sent and lag and sum(lag) == 0:
             break
-        await __import__("asyncio").sleep(0.5)
-    assert _value(text, "newsflow_articles_consumed_total") == SENT["good"] + SENT["bad"]
+        await asyncio.sleep(0.5)
+    assert _value(text, "newsflow_articles_consumed_total") == sent
     assert _value(text, "newsflow_articles_enriched_total") == SENT["good"]
+    assert _value(text, 'newsflow_duplicates_skipped_total{kind="article"}') == SENT["repeated"]
+    assert _value(text, 'newsflow_transactions_total{outcome="committed"}') >= 1
+    found = await collect(settings, ["enriched"], lambda f: len(f["enriched"]) >= SENT["good"])
+    assert len(found["enriched"]) == SENT["good"]
     for reason in BAD_RAW:
         assert _value(text, f'newsflow_dead_letters_total{{reason="{reason}",stage="worker"}}') == 1
     assert _value(text, "newsflow_batch_processing_seconds_count") >= 1

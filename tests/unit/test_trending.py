@@ -15,11 +15,14 @@ def mention(name: str, label: str = "PERSON", quotes: int = 0, others=()) -> dic
             "co_occurring": list(others)}
 
 
-def fill(events: list[tuple[float, dict]], step: int = HOUR) -> dict[str, dict]:
-    table: dict[str, dict] = {}
-    for at, message in events:
+def fill(events: list[tuple[float, dict]], step: int = HOUR,
+         table: dict[str, dict] | None = None) -> dict[str, dict]:
+    """``table`` after the events, as the agent fills it (offset = index in ``events``)."""
+    table = {} if table is None else table
+    for offset, (at, message) in enumerate(events):
         key = trending.bucket_key(step, int(at) // step * step, message["name"])
-        table[key] = trending.add_mention(table.get(key), message, at)
+        if not trending.counted(table.get(key), offset):
+            table[key] = trending.add_mention(table.get(key), message, at, offset)
     return table
 
 
@@ -95,3 +98,16 @@ def test_good_query():
                           "at": "2016-11-01T12:00:00Z"}, WINDOWS)
     assert parsed["window"].name == "24h" and parsed["limit"] == 5
     assert parsed["at"] == 1478001600.0
+
+
+def test_messages_read_again_are_not_counted_twice():
+    base = 1000 * HOUR
+    events = [(base + i, mention("Trump" if i % 2 else "Clinton", quotes=1)) for i in range(6)]
+    once = fill(events)
+    window = trending.Window("1h", HOUR, HOUR)
+    # a restart replays from an old committed offset: everything again, then 2 new ones
+    replayed = fill(events + [(base + 10, mention("Trump")), (base + 11, mention("Iowa"))],
+                    table={k: dict(v) for k, v in once.items()})
+    rows = {r["name"]: (r["articles"], r["quotes"]) for r in trending.top(
+        replayed.items(), window, base + 11)}
+    assert rows == {"Trump": (4, 3), "Clinton": (3, 3), "Iowa": (1, 0)}

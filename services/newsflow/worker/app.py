@@ -1,38 +1,40 @@
-"""`newsflow worker`: the faust app, a thin shell over worker.pipeline.
+"""`newsflow worker`: the transactional enrichment loop inside a faust app.
 
-Batches come from the raw topic with ``take_events``; the CPU-bound enrichment runs in a
-worker thread so the event loop keeps heartbeats and the web server alive; offsets are
-committed by faust only after the batch's messages are published (at-least-once).
+The raw topic is consumed by worker.transactional (our own exactly-once loop on aiokafka:
+faust's ``exactly_once`` loses to its open bugs, see docs/guarantees.md), run as a service
+of the faust app; faust itself keeps what it is good at: the trending tables fed from the
+entity topic, their changelogs and the web server (/metrics, /healthz, /readyz,
+/trending). faust's consumer group is ``<app_id>-trending`` so that it never shares a
+group with the loop's (``<app_id>``).
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-import time
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import faust
-import orjson
+import mode
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
-from newsflow import logs, metrics
+from newsflow import logs
 from newsflow.config import Settings
 from newsflow.core.enrich import Enricher
 from newsflow.kafka.clients import MAX_REQUEST_BYTES, check, faust_options
-from newsflow.topics.registry import RAW, TOPICS
 from newsflow.worker import trending_app
+from newsflow.worker.faust_consumer import read_committed
 from newsflow.worker.observe import BrokerProbe
-from newsflow.worker.pipeline import Incoming, process_batch
+from newsflow.worker.transactional import TransactionalProcessor
 
 log = logging.getLogger(__name__)
 LAG_INTERVAL_SECONDS = 5.0
+STOP_SECONDS = 30.0  # for the batch in flight to finish or abort on SIGTERM
 
 
 def create_app(settings: Settings, enricher: Enricher) -> faust.App:
     app = faust.App(
-        settings.app_id,
+        f"{settings.app_id}-trending",
         **faust_options(settings),
         key_serializer="raw",
         value_serializer="raw",
@@ -46,50 +48,37 @@ def create_app(settings: Settings, enricher: Enricher) -> faust.App:
         producer_max_request_size=MAX_REQUEST_BYTES,
         producer_acks=-1,
     )
-    prefix = settings.topic_prefix
-    raw = app.topic(RAW.name(prefix), key_type=bytes, value_type=bytes)
-    outputs = {t.role: app.topic(t.name(prefix), key_type=bytes, value_type=bytes) for t in TOPICS}
-    executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="enrich")
+    read_committed(app)
+    processor = TransactionalProcessor(settings, enricher)
 
-    @app.agent(raw)
-    async def enrich(stream):
-        async for events in stream.take_events(settings.batch_size, within=settings.batch_seconds):
-            started = time.monotonic()
-            records = [
-                Incoming(
-                    payload=event.value or b"",
-                    topic=event.message.topic,
-                    partition=event.message.partition,
-                    offset=event.message.offset,
-                    timestamp=event.message.timestamp,
-                )
-                for event in events
-            ]
-            metrics.ARTICLES_CONSUMED.inc(len(records))
-            metrics.BATCH_SIZE.observe(len(records))
-            loop = asyncio.get_running_loop()
-            out = await loop.run_in_executor(
-                executor, process_batch, enricher, records, settings.max_bytes
-            )
-            for message in out:
-                key = message.key.encode() if message.key is not None else None
-                await outputs[message.topic.role].send(
-                    key=key, value=message.value, timestamp=message.timestamp
-                )
-                _count(message)
-            await app.producer.flush()
-            now = time.time()
-            for record in records:
-                if record.timestamp:
-                    metrics.END_TO_END_SECONDS.observe(max(0.0, now - record.timestamp))
-            metrics.BATCH_SECONDS.observe(time.monotonic() - started)
+    @app.service
+    class EnrichmentLoop(mode.Service):
+        """Starts the loop with the app; on stop, lets its batch commit or abort first."""
+
+        _task: asyncio.Task | None = None
+
+        async def on_start(self) -> None:
+            self._task = asyncio.ensure_future(processor.run())
+            self._task.add_done_callback(self._ended)
+
+        def _ended(self, task: asyncio.Task) -> None:
+            if not task.cancelled() and task.exception() is not None:
+                self.crash(task.exception())  # the worker exits non-zero instead of idling
+
+        async def on_stop(self) -> None:
+            processor.stop()
+            if self._task is not None:
+                try:
+                    await asyncio.wait_for(asyncio.shield(self._task), STOP_SECONDS)
+                except asyncio.TimeoutError:
+                    log.warning("enrichment loop did not stop in %.0fs: cancelled", STOP_SECONDS)
+                    self._task.cancel()
 
     probe = BrokerProbe(settings)
 
     @app.timer(LAG_INTERVAL_SECONDS)
     async def report_lag():
-        raw_partitions = [tp for tp in app.consumer.assignment() if tp.topic == raw.get_topic_name()]
-        await probe.update_lag(raw_partitions, app.consumer.highwater)
+        await probe.update_lag(processor.assignment(), processor.highwater)
 
     @app.page("/metrics")
     async def prometheus_metrics(web, request):
@@ -101,30 +90,14 @@ def create_app(settings: Settings, enricher: Enricher) -> faust.App:
 
     @app.page("/readyz")
     async def readyz(web, request):
-        assigned = sorted(tp.partition for tp in app.consumer.assignment()
-                          if tp.topic == raw.get_topic_name())
+        assigned = sorted(tp.partition for tp in processor.assignment())
         broker = await probe.reachable()
-        ready = broker and bool(assigned)
+        ready = broker and processor.ready
         return web.json({"ready": ready, "model_loaded": True, "broker_reachable": broker,
                          "assigned_partitions": assigned}, status=200 if ready else 503)
 
     trending_app.install(app, settings)
     return app
-
-
-def _count(message) -> None:
-    metrics.MESSAGES_PRODUCED.labels(message.topic.role).inc()
-    if message.reason is not None:
-        metrics.DEAD_LETTERS.labels(message.reason, "worker").inc()
-        letter = orjson.loads(message.value)
-        log.warning("dead-lettered: %s", letter["detail"], extra={
-            "reason": letter["reason"], "article_id": letter["article_id"], **letter["source"]})
-    elif message.topic.role == "enriched":
-        metrics.ARTICLES_ENRICHED.inc()
-    elif message.topic.role == "quotes":
-        metrics.QUOTES_EMITTED.inc()
-    elif message.topic.role == "entities":
-        metrics.ENTITIES_EMITTED.inc()
 
 
 def run(settings: Settings) -> int:

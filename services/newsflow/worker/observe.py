@@ -24,6 +24,7 @@ class BrokerProbe:
     def __init__(self, settings: Settings):
         self.settings = settings
         self._admin: AIOKafkaAdminClient | None = None
+        self._reported: set[tuple[str, str]] = set()  # lag series this worker exports
 
     async def _client(self) -> AIOKafkaAdminClient:
         if self._admin is None:
@@ -47,8 +48,13 @@ class BrokerProbe:
             return False
 
     async def update_lag(self, assigned: Iterable, highwater) -> None:
-        """Lag per assigned partition: high watermark minus the committed offset."""
+        """Lag per assigned partition: high watermark minus the committed offset. The series
+        of partitions moved to another worker are removed (that worker reports them now)."""
         assigned = list(assigned)
+        kept = {(tp.topic, str(tp.partition)) for tp in assigned}
+        for labels in self._reported - kept:
+            metrics.CONSUMER_LAG.remove(*labels)
+        self._reported &= kept
         if not assigned:
             return
         try:
@@ -65,6 +71,7 @@ class BrokerProbe:
             offset = committed.get(tp)
             position = offset.offset if offset is not None and offset.offset >= 0 else 0
             metrics.CONSUMER_LAG.labels(tp.topic, str(tp.partition)).set(max(0, end - position))
+            self._reported.add((tp.topic, str(tp.partition)))
 
     async def close(self) -> None:
         await self._reset()

@@ -20,25 +20,22 @@ either wholly visible downstream with its offsets committed, or not at all.
 * NEWSFLOW_GUARANTEE=at_least_once: plain sends, then the dedupe markers, then a consumer
   commit; a crash in between may publish a batch twice (same keys downstream).
 
-``python -m newsflow.worker.transactional`` runs this loop alone (with /healthz, /readyz
-and /metrics on NEWSFLOW_WEB_PORT) until SIGTERM/SIGINT.
+`newsflow worker` (worker.app) runs this loop as a service of its faust app.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-import logging.config
-import signal
 import socket
-import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
 
+import orjson
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRebalanceListener, TopicPartition
 from aiokafka.errors import ProducerFenced
 
-from newsflow import logs, metrics
+from newsflow import metrics
 from newsflow.config import Settings
 from newsflow.core.enrich import Enricher
 from newsflow.kafka.clients import MAX_REQUEST_BYTES, client_options
@@ -80,6 +77,13 @@ class TransactionalProcessor:
     def ready(self) -> bool:
         """Owns raw partitions and has restored their state (for /readyz)."""
         return bool(self._owned) and not self._restoring
+
+    def assignment(self) -> set[TopicPartition]:
+        """The raw partitions this worker owns now."""
+        return set(self._owned)
+
+    def highwater(self, tp: TopicPartition) -> int | None:
+        return self._consumer.highwater(tp) if self._consumer is not None else None
 
     def stop(self) -> None:
         """Finish (or abort) the batch in flight, then return from run()."""
@@ -188,21 +192,21 @@ class TransactionalProcessor:
         metrics.DUPLICATES_SKIPPED.labels("redelivery").inc(batch.redelivered)
         for message in out:
             metrics.count_published(message)
+            if message.reason is not None:
+                _log_dead_letter(message)
         now = time.time()
         for record in batch.fresh:
             if record.timestamp:
                 metrics.END_TO_END_SECONDS.observe(max(0.0, now - record.timestamp))
-        for tp, offset in offsets.items():
-            highwater = self._consumer.highwater(tp)
-            if highwater is not None:
-                metrics.CONSUMER_LAG.labels(tp.topic, str(tp.partition)).set(max(0, highwater - offset))
         metrics.BATCH_SECONDS.observe(time.monotonic() - started)
 
     async def _send_outputs(self, out: list[Outgoing]) -> list[asyncio.Future]:
         prefix = self.settings.topic_prefix
         return [
-            await self._producer.send(m.topic.name(prefix), m.value,
-                                      key=m.key.encode() if m.key is not None else None)
+            await self._producer.send(
+                m.topic.name(prefix), m.value,
+                key=m.key.encode() if m.key is not None else None,
+                timestamp_ms=round(m.timestamp * 1000) if m.timestamp is not None else None)
             for m in out
         ]
 
@@ -287,6 +291,12 @@ class _Rebalance(ConsumerRebalanceListener):
         log.info("partitions assigned: %s", sorted(tp.partition for tp in assigned))
 
 
+def _log_dead_letter(message: Outgoing) -> None:
+    letter = orjson.loads(message.value)
+    log.warning("dead-lettered: %s", letter["detail"], extra={
+        "reason": letter["reason"], "article_id": letter["article_id"], **letter["source"]})
+
+
 async def _started(client):
     """``client`` started, or stopped again and the error raised."""
     try:
@@ -305,52 +315,3 @@ async def _quietly(awaitable) -> bool:
     except Exception as exc:  # noqa: BLE001 - best effort on the way out or to recover
         log.warning("ignored while recovering: %s: %s", type(exc).__name__, exc)
         return False
-
-
-async def run(settings: Settings, enricher: Enricher, stop: asyncio.Event) -> None:
-    """Run the loop until ``stop`` is set."""
-    await TransactionalProcessor(settings, enricher, stop).run()
-
-
-async def _serve(settings: Settings) -> int:
-    from aiohttp import web
-    from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
-
-    enricher = Enricher.load(settings.model, batch_size=settings.batch_size)
-    processor = TransactionalProcessor(settings, enricher)
-    loop = asyncio.get_running_loop()
-    for signum in (signal.SIGTERM, signal.SIGINT):
-        loop.add_signal_handler(signum, processor.stop)
-
-    async def healthz(request):
-        return web.json_response({"status": "ok"})
-
-    async def readyz(request):
-        return web.json_response({"ready": processor.ready}, status=200 if processor.ready else 503)
-
-    async def prometheus(request):
-        return web.Response(body=generate_latest(),
-                            content_type=CONTENT_TYPE_LATEST.split(";")[0])
-
-    server = web.Application()
-    server.router.add_get("/healthz", healthz)
-    server.router.add_get("/readyz", readyz)
-    server.router.add_get("/metrics", prometheus)
-    runner = web.AppRunner(server)
-    await runner.setup()
-    await web.TCPSite(runner, settings.bind, settings.web_port).start()
-    try:
-        await processor.run()
-    finally:
-        await runner.cleanup()
-    return 0
-
-
-def main() -> int:
-    settings = Settings.from_env()
-    logging.config.dictConfig(logs.dict_config(settings.log_level, settings.log_format))
-    return asyncio.run(_serve(settings))
-
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -9,7 +9,11 @@ hopping window and can only be read relative to the current event or the wall cl
 a query here asks for the top entities at any event time.
 
 The table is read and written only by the agent that consumes the entity topic, whose key
-is the entity name, so every bucket of an entity lives in that entity's partition.
+is the entity name, so every bucket of an entity lives in that entity's partition, fed by
+one partition of the entity topic. Each bucket keeps the last entity-topic offset it
+counted, so a message read again is not counted twice: faust commits its input offsets
+late (its offset bookkeeping stalls on the gaps that transaction markers leave), and a
+restarted worker reads again what came after the last commit.
 Time is event time: the record timestamp, which the worker copies from the raw article.
 """
 
@@ -78,8 +82,13 @@ def split_key(key: str) -> tuple[int, int, str]:
     return int(step), int(start), entity
 
 
-def add_mention(bucket: dict | None, message: Mapping, at: float) -> dict:
-    """The bucket after one entity message (one entity in one article).
+def counted(bucket: dict | None, offset: int) -> bool:
+    """Whether ``bucket`` has counted the entity message at ``offset`` already."""
+    return bucket is not None and bucket.get("offset", -1) >= offset
+
+
+def add_mention(bucket: dict | None, message: Mapping, at: float, offset: int) -> dict:
+    """The bucket after one entity message (one entity in one article), read at ``offset``.
 
     An entity is its normalised name; spaCy may label it differently from one article to
     the next, so a bucket counts labels and the window reports the most frequent one."""
@@ -100,6 +109,7 @@ def add_mention(bucket: dict | None, message: Mapping, at: float) -> dict:
     if len(co) > 2 * CO_OCCURRING_KEPT:
         co = dict(sorted(co.items(), key=lambda kv: (-kv[1], kv[0]))[:CO_OCCURRING_KEPT])
     bucket["co_occurring"] = co
+    bucket["offset"] = offset
     return bucket
 
 

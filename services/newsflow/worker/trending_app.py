@@ -89,10 +89,13 @@ def install(app: faust.App, settings: Settings) -> None:
             message = orjson.loads(event.value)
             key = message["normalized"]
             at = event.message.timestamp or time.time()
+            offset = event.message.offset
             for step in steps:
                 start = int(at) // step * step
                 bucket_key = trending.bucket_key(step, start, key)
-                buckets[bucket_key] = trending.add_mention(buckets.get(bucket_key), message, at)
+                bucket = buckets.get(bucket_key)
+                if not trending.counted(bucket, offset):
+                    buckets[bucket_key] = trending.add_mention(bucket, message, at, offset)
             recent[key] = _with_article(recent.get(key), message, at)
 
     @app.timer(EXPIRE_INTERVAL_SECONDS)
