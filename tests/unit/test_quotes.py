@@ -243,6 +243,22 @@ def test_pronoun_resolves_to_subject_not_object():
     assert q["speaker"]["name"] == "Tom Hill"
 
 
+def test_speaker_whose_parse_swallowed_the_quote_is_the_name_alone():
+    text = "“That’s a fair concern, because they’re very passionate,” Sarandon, 69, told MSNBC Monday."
+    q = one(quotes(text), "fair concern")
+    assert q["speaker"]["text"] == "Sarandon"
+
+
+def test_speaker_stays_in_the_cue_paragraph():
+    text = (
+        "1:50 p.m.\n\nFamed fight doctor Ferdie Pacheco once said: "
+        '"Cassius Clay was born in Louisville. Muhammad Ali was born in Miami."'
+    )
+    q = one(quotes(text), "Cassius Clay")
+    assert q["speaker"]["text"] == "Famed fight doctor Ferdie Pacheco"
+    assert q["speaker"]["name"] == "Ferdie Pacheco"
+
+
 def test_surname_expands_to_full_name():
     text = "Dmitry Peskov spoke on Monday. Peskov said that talks would continue."
     q = one(quotes(text), "talks would continue")

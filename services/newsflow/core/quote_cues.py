@@ -21,6 +21,7 @@ _OBJECTS = ("dobj", "attr", "oprd")
 _INHERIT = ("xcomp", "conj", "advcl", "acl", "relcl", "pcomp", "dep", "npadvmod")
 _EMBEDDED = {"amod", "compound", "nsubj", "nsubjpass", "dobj", "pobj", "attr", "acl", "relcl", "pcomp"}
 _ASIDES = {"relcl", "advcl"}
+_CLAUSES = {"ccomp", "advcl", "parataxis", "punct"}
 _EDGE_JUNK = {"PUNCT", "CCONJ", "SPACE"}
 
 
@@ -195,7 +196,7 @@ def _subject(tok: Token) -> tuple[int, int] | None:
     node = tok
     for _ in range(4):
         for child in node.children:
-            if child.dep_ in ("nsubj", "csubj"):
+            if child.dep_ in ("nsubj", "csubj") and _same_paragraph(child, node):
                 return _subtree(child)
             if child.dep_ == "agent":
                 obj = next((c for c in child.children if c.dep_ == "pobj"), None)
@@ -211,12 +212,26 @@ def _subject(tok: Token) -> tuple[int, int] | None:
     return None
 
 
+def _same_paragraph(a: Token, b: Token) -> bool:
+    """Whether no line break lies between two tokens (the parser's sentences can run over
+    one: '1:50 p.m.' then 'Famed doctor Ferdie Pacheco once said')."""
+    lo, hi = sorted((a.i, b.i))
+    return not any(t.is_space and "\n" in t.text for t in a.doc[lo:hi])
+
+
 def _subtree(tok: Token, stop: Token | None = None) -> tuple[int, int]:
-    """The token range of a noun phrase, cut before relative clauses and commas."""
+    """The token range of a noun phrase in its paragraph, cut before relative clauses and
+    commas, and after a clause the parser hung before it ('"...," Sarandon told')."""
     start, end = tok.left_edge.i, tok.right_edge.i + 1
     for child in tok.rights:
         if child.dep_ in ("relcl", "acl", "punct", "appos") or child is stop:
             end = min(end, child.left_edge.i)
+    for child in tok.lefts:
+        if child.dep_ in _CLAUSES:
+            start = max(start, child.right_edge.i + 1)
+    breaks = [t.i for t in tok.doc[start:end] if t.is_space and "\n" in t.text]
+    start = max([start] + [i + 1 for i in breaks if i < tok.i])
+    end = min([end] + [i for i in breaks if i > tok.i])
     while end > start + 1 and tok.doc[end - 1].pos_ in _EDGE_JUNK:
         end -= 1
     while start < tok.i and tok.doc[start].pos_ in _EDGE_JUNK:
