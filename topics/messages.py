@@ -12,10 +12,14 @@ from typing import Any
 import orjson
 
 from newsflow.core.article import Article
-from newsflow.topics.registry import DEAD_LETTER, ENRICHED, ENTITIES, QUOTES, RAW
+from newsflow.topics.registry import DEAD_LETTER, ENRICHED, ENTITIES, QUOTES, RAW, TOPIC_MAX_BYTES
 
-# A dead letter keeps the whole original payload; the preview is for people reading it.
+# A dead letter keeps the original payload; the preview is for people reading it.
 PREVIEW_CHARS = 200
+# The most of a payload a dead letter can hold in base64 (4/3 of the bytes) and still fit
+# its topic, with 1 MiB left for the rest of the letter. Raw records may be as large as
+# the topic allows, so a dead letter of the largest one keeps its first 11 MiB.
+KEPT_PAYLOAD_BYTES = TOPIC_MAX_BYTES * 3 // 4 - 1024 * 1024
 # How many other entities of the article an entity message names, most salient first.
 CO_OCCURRING = 10
 
@@ -100,7 +104,8 @@ def dead_letter(
     source: dict,
     article_id: str | None = None,
 ) -> dict:
-    """Bad input, kept whole: ``payload_b64`` is the original bytes.
+    """Bad input, kept: ``payload_b64`` is the original bytes, whole unless ``truncated``
+    (then its first KEPT_PAYLOAD_BYTES; ``size`` and ``sha256`` are always the whole's).
 
     ``source`` says where it came from: {"topic", "partition", "offset"} for the worker,
     {"origin": "path:line"} for the producer.
@@ -114,6 +119,7 @@ def dead_letter(
         "source": source,
         "size": len(payload),
         "sha256": hashlib.sha256(payload).hexdigest(),
-        "payload_b64": base64.b64encode(payload).decode("ascii"),
+        "payload_b64": base64.b64encode(payload[:KEPT_PAYLOAD_BYTES]).decode("ascii"),
+        "truncated": len(payload) > KEPT_PAYLOAD_BYTES,
         "preview": payload[:PREVIEW_CHARS * 4].decode("utf-8", "replace")[:PREVIEW_CHARS],
     }

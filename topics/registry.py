@@ -12,7 +12,8 @@ from dataclasses import dataclass, field
 
 # Big enough for the largest payload the size limit may be raised to, so that an
 # oversize article can still be dead-lettered with its original bytes.
-LARGE_MESSAGES = {"max.message.bytes": str(16 * 1024 * 1024)}
+TOPIC_MAX_BYTES = 16 * 1024 * 1024
+LARGE_MESSAGES = {"max.message.bytes": str(TOPIC_MAX_BYTES)}
 
 
 @dataclass(frozen=True, slots=True)

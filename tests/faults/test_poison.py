@@ -4,18 +4,21 @@ the rest flows, and the worker's memory stays bounded."""
 from __future__ import annotations
 
 import base64
+import hashlib
 import threading
 
 import orjson
 
-from newsflow.topics import validate
-from newsflow.topics.registry import DEAD_LETTER, SEEN
+from newsflow.topics import messages, validate
+from newsflow.topics.registry import DEAD_LETTER, SEEN, TOPIC_MAX_BYTES
 from tests.faults.stream import Stream, article, audit_into, read_messages, rss_mb, wait_caught_up
 
 ARTICLES = 2000
 TEN_MB = b'{"title": "huge", "body": "' + b"word " * 2_000_000 + b'"}'
 # spaCy refuses texts longer than nlp.max_length (1,000,000 characters): a real NLP
 # failure for a body that still passes the 1 MiB size limit.
+# As large as the raw topic takes: its dead letter can only keep the start of it.
+LARGEST = b"x" * (TOPIC_MAX_BYTES - 1024)
 NLP_FAILS = orjson.dumps({"title": "too long for the parser", "body": "a " * 500_001})
 POISON = {
     "malformed_json": b'{"title": "unterminated", "body": ',
@@ -29,6 +32,7 @@ POISON = {
     "malformed_json ": b"[" * 100_000 + b"]" * 100_000,  # nesting past the parser's limit
     "oversize ": TEN_MB,
     "oversize  ": TEN_MB,
+    "oversize   ": LARGEST,
     "malformed_json  ": b'{"title": "t", "body": "lone \\ud800 surrogate"}',
     "not_utf8 ": b'{"title": "t", "body": "encoded \xed\xa0\x80 surrogate"}',
     "binary ": b'{"title": "t", "body": "a\x00b"}',
@@ -68,8 +72,11 @@ def test_poison_is_dead_lettered_and_the_rest_flows(settings, workers, figures):
     figures["dead_letter_reasons"] = {r: reasons.count(r) for r in sorted(set(reasons))}
     assert reasons == sorted(label.strip() for label in POISON)
     assert all(letter["detail"] for letter in letters)
-    payloads = {base64.b64decode(letter["payload_b64"]) for letter in letters}
-    assert payloads == set(POISON.values())
+    whole = {base64.b64decode(letter["payload_b64"]) for letter in letters if not letter["truncated"]}
+    assert whole == set(POISON.values()) - {LARGEST}
+    [cut] = [letter for letter in letters if letter["truncated"]]
+    assert cut["size"] == len(LARGEST) and cut["sha256"] == hashlib.sha256(LARGEST).hexdigest()
+    assert base64.b64decode(cut["payload_b64"]) == LARGEST[:messages.KEPT_PAYLOAD_BYTES]
     seen = read_messages(settings, SEEN.name(settings.topic_prefix))  # one per raw record
     assert len(seen) == len(items) and all(validate(m) is None for m in seen)
     assert worker.process.poll() is None

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import base64
 import copy
+import hashlib
 import json
 
 import pytest
@@ -12,6 +13,7 @@ from jsonschema import ValidationError
 
 from newsflow.topics import TOPICS, validate
 from newsflow.topics import messages
+from newsflow.topics.registry import TOPIC_MAX_BYTES
 from newsflow.topics.validation import SCHEMA_DIR
 
 
@@ -55,7 +57,20 @@ def test_dead_letter_keeps_the_original_bytes():
     )
     validate(letter)
     assert base64.b64decode(letter["payload_b64"]) == payload
-    assert letter["size"] == len(payload)
+    assert letter["size"] == len(payload) and letter["truncated"] is False
+
+
+def test_dead_letter_of_the_largest_raw_record_fits_its_topic():
+    payload = b"x" * TOPIC_MAX_BYTES  # the raw topic accepts this much
+    letter = messages.dead_letter(
+        reason="oversize", detail="big", payload=payload, stage="worker",
+        source={"topic": "t", "partition": 0, "offset": 7},
+    )
+    validate(letter)
+    assert len(messages.encode(letter)) < TOPIC_MAX_BYTES
+    assert letter["truncated"] is True and letter["size"] == TOPIC_MAX_BYTES
+    assert base64.b64decode(letter["payload_b64"]) == payload[:messages.KEPT_PAYLOAD_BYTES]
+    assert letter["sha256"] == hashlib.sha256(payload).hexdigest()
 
 
 @pytest.mark.parametrize(

@@ -19,6 +19,7 @@ import uuid
 from pathlib import Path
 
 from newsflow.config import Settings
+from newsflow.kafka.clients import MAX_REQUEST_BYTES
 from newsflow.processes import tail, terminate
 
 log = logging.getLogger(__name__)
@@ -118,7 +119,7 @@ class LocalKafka:
             "share.coordinator.state.topic.replication.factor": "1",
             "share.coordinator.state.topic.min.isr": "1",
             "group.initial.rebalance.delay.ms": "0",
-            "message.max.bytes": str(16 * 1024 * 1024 + 4096),
+            "message.max.bytes": str(MAX_REQUEST_BYTES),
             **self._sasl_config(),
             **self.extra_config,
         }

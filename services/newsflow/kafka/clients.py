@@ -25,10 +25,11 @@ from aiokafka.protocol.admin import SaslAuthenticateRequest_v0, SaslAuthenticate
 from aiokafka.protocol.metadata import MetadataRequest
 
 from newsflow.config import Settings
+from newsflow.topics.registry import TOPIC_MAX_BYTES
 
-# The largest message newsflow writes: the raw, enriched and dead-letter topics allow
-# 16 MiB so that an oversize input is still dead-lettered whole.
-MAX_REQUEST_BYTES = 16 * 1024 * 1024 + 4096
+# The largest request newsflow sends: one message as large as the raw, enriched and
+# dead-letter topics allow, plus the record batch's overhead.
+MAX_REQUEST_BYTES = TOPIC_MAX_BYTES + 4096
 
 PROTOCOLS = ("PLAINTEXT", "SSL", "SASL_PLAINTEXT", "SASL_SSL")
 MECHANISMS = ("PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512")
