@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from prometheus_client import Counter, Gauge, Histogram
 
+from newsflow.core.article import BadArticle
+from newsflow.topics.registry import TOPICS
+
 ARTICLES_CONSUMED = Counter(
     "newsflow_articles_consumed_total", "Raw-topic messages the worker has read"
 )
@@ -63,6 +66,21 @@ DEDUPE_RESTORE_SECONDS = Histogram(
 ASSIGNED_PARTITIONS = Gauge(
     "newsflow_assigned_partitions", "Raw-topic partitions this worker currently owns"
 )
+
+
+def start_worker_series() -> None:
+    """Export every labelled worker series at 0 from the start: a series born at its first
+    increment hides that first increase from rate() and increase()."""
+    for topic in TOPICS:
+        MESSAGES_PRODUCED.labels(topic.role)
+    for reason in BadArticle.REASONS:
+        DEAD_LETTERS.labels(reason, "worker")
+    for outcome in ("committed", "aborted", "fenced"):
+        TRANSACTIONS.labels(outcome)
+    for kind in ("batch", "restore", "clients"):
+        RETRIES.labels(kind)
+    for kind in ("article", "redelivery"):
+        DUPLICATES_SKIPPED.labels(kind)
 
 
 def count_published(message) -> None:

@@ -167,6 +167,9 @@ async def test_metrics_count_what_went_through(settings, worker):
     assert len(found["enriched"]) == SENT["good"]
     for reason in BAD_RAW:
         assert _value(text, f'newsflow_dead_letters_total{{reason="{reason}",stage="worker"}}') == 1
+    # series that never increased are exported at 0, so rate() sees their first increase
+    assert _value(text, 'newsflow_dead_letters_total{reason="enrichment_failed",stage="worker"}') == 0
+    assert _value(text, 'newsflow_transactions_total{outcome="fenced"}') == 0
     assert _value(text, "newsflow_batch_processing_seconds_count") >= 1
     assert _value(text, "newsflow_quotes_emitted_total") >= 2 * len(SEED_DIRECT)
     assert sum(float(v) for v in re.findall(r"^newsflow_consumer_lag_messages\{.*\} (\S+)$", text, re.M)) == 0

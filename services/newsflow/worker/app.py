@@ -18,7 +18,7 @@ import faust
 import mode
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
-from newsflow import logs
+from newsflow import logs, metrics
 from newsflow.config import Settings
 from newsflow.core.enrich import Enricher
 from newsflow.kafka.clients import MAX_REQUEST_BYTES, check, faust_options
@@ -49,6 +49,7 @@ def create_app(settings: Settings, enricher: Enricher) -> faust.App:
         producer_acks=-1,
     )
     read_committed(app)
+    metrics.start_worker_series()
     processor = TransactionalProcessor(settings, enricher)
 
     @app.service
