@@ -10,11 +10,12 @@ from newsflow.core.article import Article, BadArticle
 from newsflow.core.nlp import DEFAULT_MODEL, load_pipeline
 
 
-# spaCy's batch inside nlp.pipe. Memory grows with the tokens of one batch (tok2vec
-# activations: 16 long PolNeAR articles peak near 1 GB, 4 near 500 MB) while speed is the
-# same from 1 to 16 on news-length texts, so a caller's batch of articles is fed to spaCy
-# four at a time.
-PIPE_BATCH = 4
+# What spaCy sees at once. Its batching makes news-length texts ~4 % cheaper from 4 to 16
+# per nlp.pipe batch, but memory grows with the characters of one batch (tok2vec
+# activations, ~2.7 KB per character: 16 long PolNeAR articles peak near 1 GB), so a
+# caller's batch is cut into runs of at most this many characters (at least one article):
+# ~14 typical articles, or 3 long ones.
+PIPE_CHARS = 64_000
 
 
 class Enricher:
@@ -43,7 +44,8 @@ class Enricher:
         """One result per article, in order. A failure stays with its own article:
         if the batched pipeline raises, the batch is redone one article at a time."""
         try:
-            docs = list(self.nlp.pipe((a.body for a in articles), batch_size=PIPE_BATCH))
+            docs = [doc for run in _runs(articles, PIPE_CHARS)
+                    for doc in self.nlp.pipe((a.body for a in run), batch_size=len(run))]
         except Exception:  # noqa: BLE001 - isolate the failing article below
             return [self._enrich_alone(a) for a in articles]
         return [self._build_or_error(a, d) for a, d in zip(articles, docs)]
@@ -72,3 +74,17 @@ class Enricher:
             "quotes": found_quotes,
             "model": self.model_name,
         }
+
+
+def _runs(articles: list[Article], max_chars: int) -> list[list[Article]]:
+    """``articles`` in order, cut into runs of at most ``max_chars`` characters of body
+    (an article longer than that is a run of its own)."""
+    runs: list[list[Article]] = []
+    size = max_chars
+    for article in articles:
+        if size + len(article.body) > max_chars:
+            runs.append([])
+            size = 0
+        runs[-1].append(article)
+        size += len(article.body)
+    return runs
