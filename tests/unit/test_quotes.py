@@ -233,6 +233,28 @@ def test_mixed_quote():
     assert q["speaker"]["name"] == "Anna Berg"
 
 
+def test_person_a_report_cites_is_its_source_not_a_content():
+    found = quotes("The newspaper, which cited Ann Lee, said the vote would be delayed.")
+    assert [q["text"] for q in found] == ["the vote would be delayed"]
+
+
+def test_audience_addressed_is_not_a_content():
+    found = quotes("Addressing the annual party gala, Trump said the South had treated him well.")
+    assert [q["text"] for q in found] == ["the South had treated him well"]
+
+
+def test_topic_addressed_is_a_content():
+    q = one(quotes("Mayor Joe Hart addressed the concerns of local farmers on Monday."), "concerns")
+    assert q["speaker"]["name"] == "Joe Hart"
+
+
+def test_impersonal_passive_only_relays_the_statement():
+    text = "It was reported that the plant would close in March, the company's chief Mark Fisher had said."
+    q = one(quotes(text), "the plant would close")
+    assert not q["text"].startswith("It was reported")
+    assert q["speaker"]["name"] == "Mark Fisher"
+
+
 def test_pronoun_resolves_to_subject_not_object():
     text = (
         "Senator Tom Hill met Governor Ray Diaz in Denver on Friday.\n"
@@ -281,36 +303,49 @@ def seed_quotes() -> list[dict]:
     return extract_quotes(load_pipeline()(article.body))
 
 
-@pytest.mark.parametrize(
-    "words, types, speaker, cue, via",
-    [
-        ("Kiev is in no hurry", {"direct"}, "Dmitry Peskov", "said", "MIC Izvestia"),
-        ("Russia remains open", {"indirect"}, "Dmitry Peskov", None, "RT"),
-        ("ground situation is evolving", {"indirect"}, "Dmitry Peskov", "noted", None),
-        ("We should wait for some signals", {"direct"}, "Dmitry Peskov", "said", "RT"),
-        ("We have repeatedly said", {"direct"}, "Dmitry Peskov", None, "RT"),
-        ("as long as this outcome is impossible", {"direct", "mixed"}, "Dmitry Peskov", "warned", "RT"),
-        ("Two rounds of direct talks", {"indirect"}, "RT", "added", None),
-        ("strategy is to continue engaging", {"indirect"}, "Rubio", "stated", None),
-        ("frank and important", {"direct", "mixed"}, "Rubio", "described", None),
-        ("So, we'll continue to engage", {"direct"}, "Rubio", "said", None),
-    ],
-)
-def test_seed(seed_quotes, words, types, speaker, cue, via):
+# The issue's eleven attributions: words in the content, types, speaker name (and span text
+# where the issue names a pronoun), cue and via where the issue gives them. #5 and #6 may
+# come out as one attribution: PolNeAR annotates '"A," he said. "B."' as one, and splitting
+# them costs 0.08 direct e2e F1 on train and dev.
+SEED_ATTRIBUTIONS = [
+    ("The Russian side is ready to continue negotiations", {"indirect"}, "Dmitry Peskov", None, None, "MIC Izvestia"),
+    ("Kiev is in no hurry", {"direct"}, "Dmitry Peskov", None, "said", "MIC Izvestia"),
+    ("Russia remains open", {"indirect"}, "Dmitry Peskov", None, None, "RT"),
+    ("ground situation is evolving", {"indirect"}, "Dmitry Peskov", "he", "noted", None),
+    ("We should wait for some signals", {"direct"}, "Dmitry Peskov", None, None, "RT"),
+    ("We have repeatedly said", {"direct"}, "Dmitry Peskov", None, None, "RT"),
+    ("as long as this outcome is impossible", {"direct", "mixed"}, "Dmitry Peskov", None, "warned", "RT"),
+    ("Two rounds of direct talks", {"indirect"}, "RT", None, "added", None),
+    ("strategy is to continue engaging", {"indirect"}, "Rubio", None, "stated", None),
+    ("frank and important", {"direct"}, "Rubio", None, "described", None),
+    ("So, we'll continue to engage", {"direct"}, "Rubio", "he", None, None),
+]
+
+
+@pytest.mark.parametrize("words, types, speaker, speaker_text, cue, via", SEED_ATTRIBUTIONS)
+def test_seed(seed_quotes, words, types, speaker, speaker_text, cue, via):
     q = one(seed_quotes, words)
     assert q["type"] in types
     assert q["speaker"]["name"] == speaker
+    if speaker_text:
+        assert q["speaker"]["text"] == speaker_text
     if cue:
         assert q["cue"]["text"] == cue
     if via:
         assert q["via"]["name"] == via
 
 
-def test_seed_first_report(seed_quotes):
-    q = one(seed_quotes, "The Russian side is ready to continue negotiations")
-    assert q["type"] == "indirect"
-    assert q["speaker"]["name"] == "Dmitry Peskov"  # "This was announced ... by Dmitry Peskov"
-    assert q["via"]["name"] == "MIC Izvestia"
+def test_seed_has_no_other_attributions(seed_quotes):
+    expected = {id(one(seed_quotes, words)) for words, *_ in SEED_ATTRIBUTIONS}
+    extra = [q["text"] for q in seed_quotes if id(q) not in expected]
+    assert extra == []
+
+
+def test_seed_relayed_report_is_the_reported_clause(seed_quotes):
+    """'In a previous report by RT which cited Peskov, it was noted that X, Peskov had said'."""
+    q = one(seed_quotes, "Russia remains open")
+    assert q["text"].removeprefix("that ").startswith("Russia remains open")
+    assert q["text"].endswith("to resume direct negotiations")
 
 
 def test_demonstrative_hands_statement_to_its_author():

@@ -16,6 +16,8 @@ from pathlib import Path
 from spacy.tokens import Doc, Token
 
 _DATA = Path(__file__).parent / "data" / "quote_cues.json"
+_OBJECTS_DATA = Path(__file__).parent / "data" / "quote_objects.json"
+_NAMED = {"PERSON", "ORG", "GPE", "NORP"}
 MIN_SPEAKING_SHARE = 0.3
 _OBJECTS = ("dobj", "attr", "oprd")
 _INHERIT = ("xcomp", "conj", "advcl", "acl", "relcl", "pcomp", "dep", "npadvmod")
@@ -131,7 +133,7 @@ def _cue_frame(tok: Token, para: list[int]) -> Cue | None:
     doc = tok.doc
     kids = list(tok.children)
     source = _source(tok)
-    clauses = [c for c in kids if c.dep_ == "ccomp"]
+    clauses = [_relayed_clause(c) for c in kids if c.dep_ == "ccomp"]
     frame = "ccomp"
     if not clauses:
         clauses = [c for c in kids if c.dep_ == "xcomp" and c.i > tok.i][:1]
@@ -145,7 +147,7 @@ def _cue_frame(tok: Token, para: list[int]) -> Cue | None:
         if content:
             return Cue(tok, "paren", _cue_span(tok), content, source)
     obj = next((c for c in kids if c.dep_ in _OBJECTS), None)
-    if obj is not None:
+    if obj is not None and not _object_is_no_content(tok, obj):
         idx = [t.i for t in obj.subtree]
         idx += [t.i for c in kids if c.dep_ in ("prep", "oprd", "xcomp") and c.i > obj.i for t in c.subtree]
         return Cue(tok, "dobj", _cue_span(tok), _content(tok, para, sorted(idx)), source)
@@ -159,6 +161,32 @@ def _cue_frame(tok: Token, para: list[int]) -> Cue | None:
     if source:
         return Cue(tok, "bare", _cue_span(tok), (), source)
     return None
+
+
+def _object_is_no_content(tok: Token, obj: Token) -> bool:
+    """'a report which cited Peskov', 'Addressing a press briefing, he noted ...': the
+    object names the source or the audience (data/quote_objects.json), not the words."""
+    objects = _objects()
+    lemma = tok.lemma_.lower()
+    if lemma in objects["source_naming"]:
+        return obj.ent_type_ in _NAMED and all(t.ent_type_ or t.is_punct for t in obj.subtree)
+    if lemma in objects["audience_taking"]:
+        return obj.lemma_.lower() in objects["audiences"] or obj.ent_type_ in ("PERSON", "NORP", "ORG")
+    return False
+
+
+@functools.cache
+def _objects() -> dict:
+    data = json.loads(_OBJECTS_DATA.read_text(encoding="utf-8"))
+    return {key: set(value) for key, value in data.items() if key != "about"}
+
+
+def _relayed_clause(clause: Token) -> Token:
+    """'it was noted that Y, Peskov had said': an impersonal passive report ('it was
+    noted that', 'it is said that') only relays; what the speaker said is its clause."""
+    impersonal = any(c.dep_ == "nsubjpass" and c.lower_ == "it" for c in clause.children)
+    inner = next((c for c in clause.children if c.dep_ == "ccomp"), None)
+    return inner if impersonal and inner is not None and speaking(clause) else clause
 
 
 def _cue_span(tok: Token) -> tuple[int, int]:
