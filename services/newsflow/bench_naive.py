@@ -65,6 +65,14 @@ def create_app(settings: Settings, enricher: Enricher) -> faust.App:
     async def healthz(web, request):
         return web.json({"status": "ok"})
 
+    @app.page("/readyz")
+    async def readyz(web, request):
+        """The raw partitions this worker owns (the bench waits until they are shared)."""
+        assigned = sorted(tp.partition for tp in app.consumer.assignment()
+                          if tp.topic == raw.get_topic_name())
+        return web.json({"ready": bool(assigned), "assigned_partitions": assigned},
+                        status=200 if assigned else 503)
+
     return app
 
 
