@@ -12,6 +12,7 @@ import pytest
 
 from newsflow.core.nlp import load_pipeline
 from newsflow.core.parse import from_seed_text
+from newsflow.core.quote_cues import find_cues
 from newsflow.core.quote_marks import quoted_spans
 from newsflow.core.quotes import extract_quotes
 
@@ -202,6 +203,36 @@ def test_quote_with_no_speaker_is_kept_only_as_sentence():
     assert all(q["speaker"] is None or q["speaker"]["text"] for q in found)
 
 
+def test_headline_speaker_before_colon():
+    text = "Marco Rubio: ‘You Don’t Win The Nomination By How Many States You Win.’\nMarco Rubio spoke in Miami."
+    q = one(quotes(text), "You Don’t Win")
+    assert q["type"] == "direct"
+    assert q["speaker"]["name"] == "Marco Rubio"
+    assert q["cue"]["text"] == ":"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The Latest: Cruz to give away engraved shotgun.\nTed Cruz spoke in Iowa.",
+        "Moscow [Russia], July 14 : Talks will go on in Istanbul next week.",
+    ],
+)
+def test_headline_label_or_dateline_before_colon_is_no_speaker(text):
+    assert [q for q in quotes(text) if q["cue"] and q["cue"]["text"] == ":"] == []
+
+
+def test_transcript_paragraph_is_its_speakers():
+    text = (
+        "The interview aired on Sunday.\n"
+        "TAPPER: Do you think Donald Trump has campaigned as a racial healer?\n"
+        "FALLIN: I think he is trying to campaign as a racial healer."
+    )
+    found = quotes(text)
+    assert one(found, "Do you think")["speaker"]["text"] == "TAPPER"
+    assert one(found, "I think he is trying")["speaker"]["text"] == "FALLIN"
+
+
 # --- indirect and mixed ----------------------------------------------------------------
 
 
@@ -253,6 +284,14 @@ def test_impersonal_passive_only_relays_the_statement():
     q = one(quotes(text), "the plant would close")
     assert not q["text"].startswith("It was reported")
     assert q["speaker"]["name"] == "Mark Fisher"
+
+
+def test_one_asked_is_not_the_asker():
+    text = 'When asked about the talks, Rubio said, "We will continue to engage all the parties."'
+    doc = load_pipeline()(text)
+    asked = [c for c in find_cues(doc, quoted_spans(text)) if c.token.text == "asked"]
+    assert [c.source for c in asked] == [None]
+    assert [q["speaker"] for q in quotes(text) if q["cue"]["text"] == "asked"] in ([], [None])
 
 
 def test_pronoun_resolves_to_subject_not_object():

@@ -19,6 +19,8 @@ _DATA = Path(__file__).parent / "data" / "quote_cues.json"
 _OBJECTS_DATA = Path(__file__).parent / "data" / "quote_objects.json"
 _NAMED = {"PERSON", "ORG", "GPE", "NORP"}
 MIN_SPEAKING_SHARE = 0.3
+MAX_SPEAKER_WORDS = 6  # words before a colon that may name who speaks the rest of the line
+MAX_HEADLINE_WORDS = 30
 _OBJECTS = ("dobj", "attr", "oprd")
 _INHERIT = ("xcomp", "conj", "advcl", "acl", "relcl", "pcomp", "dep", "npadvmod")
 _EMBEDDED = {"amod", "compound", "nsubj", "nsubjpass", "dobj", "pobj", "attr", "acl", "relcl", "pcomp"}
@@ -81,7 +83,42 @@ def find_cues(doc: Doc, marks: list[tuple[int, int]]) -> list[Cue]:
             cue = replace(cue, frame=cue.frame + "-embedded")
         if cue is not None:
             found.append(cue)
+    return found + _speaker_lines(doc, para)
+
+
+def _speaker_lines(doc: Doc, para: list[int]) -> list[Cue]:
+    """'Trump: Cruz Has ‘To Come a Long Way’' as a headline, 'WALLACE: Do you ...' opening
+    a transcript paragraph: the name before a colon opening the line speaks the rest of
+    the line (frames "headline" and "transcript")."""
+    found = []
+    lines: dict[int, list[Token]] = {}
+    for tok in doc:
+        if not tok.is_space:
+            lines.setdefault(para[tok.i], []).append(tok)
+    for number, line in lines.items():
+        colon = next((t for t in line[: MAX_SPEAKER_WORDS + 1] if t.text == ":"), None)
+        if colon is None:
+            continue
+        speaker = [t for t in line if t.i < colon.i]
+        content = tuple(t.i for t in line if t.i > colon.i)
+        if not speaker or len(content) < 2 or not _names_a_speaker(speaker):
+            continue
+        if number == min(lines):
+            if len(line) > MAX_HEADLINE_WORDS or not any(t.ent_type_ in _NAMED for t in speaker):
+                continue
+            frame = "headline"
+        elif all(t.text.isupper() or t.is_punct for t in speaker):
+            frame = "transcript" if len(speaker) > 1 or len(speaker[0]) > 1 else "transcript-initial"  # 'Q:'
+        else:
+            continue
+        found.append(Cue(colon, frame, _cue_span(colon), _trim(doc, list(content)), (speaker[0].i, speaker[-1].i + 1)))
     return found
+
+
+def _names_a_speaker(words: list[Token]) -> bool:
+    """Words before a colon that can be a name: no verb, no date or number ('Moscow
+    [Russia], July 14 :' is a dateline)."""
+    return not any(t.pos_ in ("VERB", "AUX") or t.like_num or t.ent_type_ in ("DATE", "TIME") for t in words)
 
 
 def _inverted_subject(tok: Token, inside: set[int]) -> tuple[int, int] | None:
@@ -232,12 +269,18 @@ def _subject(tok: Token) -> tuple[int, int] | None:
                     return _subtree(obj)
             if child.dep_ == "poss" and node.pos_ == "NOUN":
                 return _subtree(child)
-        if node.dep_ not in _INHERIT or node.head == node:
+        if node.dep_ not in _INHERIT or node.head == node or _passive_participle(node):
             return None
         if node.dep_ == "relcl" and node.head.pos_ in ("NOUN", "PROPN", "PRON"):
             return _subtree(node.head, stop=node)
         node = node.head
     return None
+
+
+def _passive_participle(tok: Token) -> bool:
+    """'When asked about it, he said': the subject a bare past participle would climb to
+    is the one asked, not the asker."""
+    return tok.tag_ == "VBN" and not any(c.dep_ in ("aux", "auxpass") for c in tok.children)
 
 
 def _same_paragraph(a: Token, b: Token) -> bool:
