@@ -60,7 +60,8 @@ def run(settings: Settings, seeds: str, timeout: float) -> int:
         worker = WorkerProcess(settings, workdir / "worker.log").start()
         worker.wait_healthy(timeout)
         say(f"worker up: {worker.url}/metrics")
-        ids, rejected = asyncio.run(publish(settings, [seeds]))
+        ids: list[str] = []
+        _, rejected = asyncio.run(publish(settings, [seeds], acknowledged=ids.extend))
         say(f"ingested {len(ids)} article(s) from {seeds}/ ({rejected} rejected): {', '.join(ids)}")
         roles = ["enriched", "quotes", "entities", "deadletter"]
         found = asyncio.run(collect(settings, roles, all_out(set(ids)), timeout))

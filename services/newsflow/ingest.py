@@ -11,7 +11,7 @@ import asyncio
 import contextlib
 import sys
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable, Iterator
 
 from aiokafka import AIOKafkaProducer
 
@@ -26,6 +26,12 @@ from newsflow.sources import Rejected, read_articles
 from newsflow.topics import messages
 from newsflow.topics.registry import DEAD_LETTER, RAW
 from newsflow.worker.trending import parse_duration
+
+# When the input pauses this long, what was sent is awaited and reported.
+IDLE_FLUSH_SECONDS = 0.5
+# At most this many articles wait for their acknowledgement: memory stays bounded on an
+# endless stream.
+FLUSH_EVERY = 1000
 
 
 def producer(settings: Settings) -> AIOKafkaProducer:
@@ -47,7 +53,7 @@ class Sink:
         self.dead_topic = DEAD_LETTER.name(settings.topic_prefix)
         self._settings = settings
         self._client = None if dry_run else producer(settings)
-        self._pending: list[asyncio.Future] = []
+        self._pending: list[tuple[str | None, asyncio.Future]] = []  # (article id, ack)
 
     async def __aenter__(self) -> "Sink":
         if self._client is not None:
@@ -58,6 +64,10 @@ class Sink:
         if self._client is not None:
             await self._client.stop()
 
+    @property
+    def unacknowledged(self) -> int:
+        return len(self._pending)
+
     async def article(self, item: Article) -> None:
         """Send (or print) it; :meth:`flush` waits for the broker's acknowledgement."""
         value = messages.encode(messages.raw_article(item, time.time()))
@@ -65,7 +75,7 @@ class Sink:
             sys.stdout.buffer.write(value + b"\n")
             sys.stdout.flush()
             return
-        self._pending.append(await self.send(item, value))
+        self._pending.append((item.id, await self.send(item, value)))
 
     async def send(self, item: Article, value: bytes | None = None) -> asyncio.Future:
         """Send it to the raw topic; the future of its acknowledgement, for the caller to
@@ -81,21 +91,39 @@ class Sink:
             reason=item.error.reason, detail=item.error.detail, payload=item.payload,
             stage="ingest", source={"origin": item.origin},
         )
-        self._pending.append(await self._client.send(self.dead_topic, messages.encode(letter)))
+        self._pending.append((None, await self._client.send(self.dead_topic, messages.encode(letter))))
 
-    async def flush(self) -> None:
-        """Wait until everything sent so far is acknowledged (raises if a send failed)."""
+    async def flush(self) -> list[str]:
+        """Wait until everything sent so far is acknowledged (raises if a send failed); the
+        ids of the articles among it."""
         pending, self._pending = self._pending, []
-        await asyncio.gather(*pending)
+        await asyncio.gather(*(ack for _, ack in pending))
+        return [article_id for article_id, _ in pending if article_id is not None]
 
 
-async def publish(settings: Settings, paths: list[str], dry_run: bool = False
-                  ) -> tuple[list[str], int]:
-    """Publish every article; return (published ids, number rejected)."""
-    published: list[str] = []
-    rejected = 0
+async def publish(settings: Settings, paths: list[str], dry_run: bool = False,
+                  acknowledged: Callable[[list[str]], None] = lambda ids: None,
+                  ) -> tuple[int, int]:
+    """Publish every article; return (number published, number rejected).
+
+    The input is read in a thread, so that sends go on while it waits: stdin may be fed
+    by another program for as long as it likes (``tail -f wire.jsonl | newsflow ingest``).
+    Whenever the input pauses, and every FLUSH_EVERY articles, what was sent is awaited
+    and its ids passed to ``acknowledged``."""
+    published = rejected = 0
     async with Sink(settings, dry_run) as sink:
-        for item in read_articles(paths, settings.max_bytes):
+        items = iter(read_articles(paths, settings.max_bytes))
+        reading = _next_of(items)
+        while True:
+            done, _ = await asyncio.wait({reading}, timeout=IDLE_FLUSH_SECONDS)
+            if not done or sink.unacknowledged >= FLUSH_EVERY:
+                acknowledged(await sink.flush())
+                if not done:
+                    continue
+            item = reading.result()
+            if item is None:
+                break
+            reading = _next_of(items)
             if isinstance(item, Rejected):
                 rejected += 1
                 metrics.INGESTED.labels("rejected").inc()
@@ -103,10 +131,15 @@ async def publish(settings: Settings, paths: list[str], dry_run: bool = False
                 await sink.rejected(item)
                 continue
             await sink.article(item)
-            published.append(item.id)
+            published += 1
             metrics.INGESTED.labels("published").inc()
-        await sink.flush()
+        acknowledged(await sink.flush())
     return published, rejected
+
+
+def _next_of(items: Iterator) -> asyncio.Future:
+    """The next item of ``items`` (None at the end), read in a worker thread."""
+    return asyncio.ensure_future(asyncio.to_thread(next, items, None))
 
 
 async def feed_polls(settings: Settings, feeds: list[str], interval: float,
@@ -144,16 +177,18 @@ async def feed_polls(settings: Settings, feeds: list[str], interval: float,
 
 
 def run(settings: Settings, paths: list[str], dry_run: bool = False) -> int:
-    published, rejected = asyncio.run(publish(settings, paths, dry_run))
-    if not dry_run:
-        for article_id in published:
-            print(article_id)
+    published, rejected = asyncio.run(publish(settings, paths, dry_run, _print_ids))
     print(
-        f"newsflow ingest: {'would publish' if dry_run else 'published'} {len(published)} "
+        f"newsflow ingest: {'would publish' if dry_run else 'published'} {published} "
         f"article(s) to {RAW.name(settings.topic_prefix)}, rejected {rejected}",
         file=sys.stderr,
     )
     return 1 if rejected else 0
+
+
+def _print_ids(article_ids: list[str]) -> None:
+    for article_id in article_ids:
+        print(article_id, flush=True)
 
 
 async def _follow(settings: Settings, feeds: list[str], interval: float, once: bool,

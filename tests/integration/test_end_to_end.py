@@ -54,9 +54,10 @@ def messages_about(found: dict, article_id: str) -> dict[str, list[dict]]:
 
 
 async def test_seed_comes_out_enriched_on_every_downstream_topic(settings, worker, seed_article):
-    ids, rejected = await publish(settings, [str(SEED)])
+    ids: list[str] = []
+    published, rejected = await publish(settings, [str(SEED)], acknowledged=ids.extend)
     SENT["good"] += 1
-    assert ids == [seed_article.id] and rejected == 0
+    assert published == 1 and ids == [seed_article.id] and rejected == 0
 
     def complete(found):
         mine = messages_about(found, seed_article.id)
@@ -147,6 +148,28 @@ async def test_ingest_rejects_reach_the_dead_letter_topic(settings):
     (letter,) = [d for d in found["deadletter"] if d["stage"] == "ingest"]
     assert letter["reason"] == "no_date_line"
     assert letter["source"]["origin"].endswith("nodate.txt")
+
+
+async def test_ingest_from_a_pipe_publishes_while_the_pipe_stays_open(settings):
+    """`tail -f wire.jsonl | newsflow ingest`: each article goes out (and its id is
+    printed) when it arrives, not when the pipe closes."""
+    process = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "newsflow.cli", "ingest", "-", "--bootstrap", settings.bootstrap,
+        "--topic-prefix", settings.topic_prefix,
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    lines = [orjson.dumps({"title": f"Wire item {n}", "body": f"The council said bridge {n} reopens."})
+             for n in (1, 2)]
+    process.stdin.write(lines[0] + b"\n")
+    await process.stdin.drain()
+    first = (await asyncio.wait_for(process.stdout.readline(), 30)).decode().strip()
+    found = await collect(settings, ["raw"], lambda f: any(m.get("id") == first for m in f["raw"]), 30)
+    assert [m["title"] for m in found["raw"] if m.get("id") == first] == ["Wire item 1"]
+    process.stdin.write(lines[1] + b"\n")
+    process.stdin.close()
+    out, err = await asyncio.wait_for(process.communicate(), 30)
+    SENT["good"] += 2
+    assert process.returncode == 0, err.decode()
+    assert len(out.split()) == 1 and "published 2 article(s)" in err.decode()
 
 
 async def test_metrics_count_what_went_through(settings, worker):

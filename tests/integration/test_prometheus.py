@@ -158,8 +158,9 @@ async def test_prometheus_scrapes_throughput_and_lag(prometheus_binary, settings
     paths.append(str(seed))
 
     up = prometheus.wait_for('up{job="newsflow-worker"}', lambda v: v.get("") == 1)
-    ids, rejected = await publish(settings, paths)
-    assert len(ids) == PUSHED and rejected == 0
+    ids: list[str] = []
+    published, rejected = await publish(settings, paths, acknowledged=ids.extend)
+    assert published == len(ids) == PUSHED and rejected == 0
 
     results = {"pushed": PUSHED, "up": up}
     results["newsflow_articles_consumed_total"] = prometheus.wait_for(

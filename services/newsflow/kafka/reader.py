@@ -19,7 +19,8 @@ async def collect(
     timeout: float = 90.0,
 ) -> dict[str, list[dict]]:
     """Messages of the topics named by ``roles`` (from the beginning), with their record
-    metadata under "_record", until ``done(found)`` or the timeout."""
+    metadata under "_record", until ``done(found)`` or the timeout. Records that are no
+    JSON object (bad input on the raw topic) come as {"_bytes": value}."""
     names = {by_role(role).name(settings.topic_prefix): role for role in roles}
     client = consumer(settings, *names)
     found: dict[str, list[dict]] = {role: [] for role in roles}
@@ -30,7 +31,7 @@ async def collect(
             batch = await client.getmany(timeout_ms=500)
             for tp, records in batch.items():
                 for record in records:
-                    message = orjson.loads(record.value)
+                    message = _decoded(record.value)
                     message["_record"] = {"key": record.key, "partition": tp.partition,
                                           "offset": record.offset,
                                           "timestamp": record.timestamp / 1000}
@@ -38,6 +39,16 @@ async def collect(
     finally:
         await client.stop()
     return found
+
+
+def _decoded(value: bytes) -> dict:
+    """The message; the raw topic may also hold input that is no JSON object, kept as
+    {"_bytes": value}."""
+    try:
+        message = orjson.loads(value)
+    except orjson.JSONDecodeError:
+        return {"_bytes": value}
+    return message if isinstance(message, dict) else {"_bytes": value}
 
 
 def all_out(ids: set[str]) -> Callable[[dict[str, list[dict]]], bool]:
