@@ -5,6 +5,8 @@ the worker's memory."""
 from __future__ import annotations
 
 import asyncio
+import subprocess
+import sys
 import threading
 import time
 
@@ -25,14 +27,49 @@ CITIES = ("Lyon", "Oslo", "Quito", "Perth", "Accra", "Hanoi", "Tartu", "Cusco")
 CHUNK = 50
 
 
-def article(i: int) -> tuple[bytes, bytes]:
-    """(key, value) of short article ``i``: a sentence or two, some with a quote."""
+def article_fields(i: int) -> dict:
+    """Title and body of short article ``i``: a sentence or two, some with a quote."""
     city = CITIES[i % len(CITIES)]
     body = f"Officials in {city} said on Monday that bridge {i} will reopen next week."
     if i % 3 == 0:
         body += f' "We are ready," said Mayor Anna Berg of {city}.'
-    item = from_mapping({"title": f"Bridge {i} in {city}", "body": body})
+    return {"title": f"Bridge {i} in {city}", "body": body}
+
+
+def article(i: int) -> tuple[bytes, bytes]:
+    """(key, value) of short article ``i`` as a raw-topic record."""
+    item = from_mapping(article_fields(i))
     return item.id.encode(), messages.encode(messages.raw_article(item, time.time()))
+
+
+class PipedIngest(threading.Thread):
+    """`newsflow ingest -` fed JSON lines at ``rate`` per second through its stdin, as
+    `tail -f wire.jsonl | newsflow ingest` would: our own producer, recovering (or not) on
+    its own."""
+
+    def __init__(self, settings: Settings, lines: list[bytes], rate: float, log_path):
+        super().__init__(daemon=True)
+        self.lines, self.rate = lines, rate
+        self.log = open(log_path, "wb")
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "newsflow.cli", "ingest", "-", "--bootstrap",
+             settings.bootstrap, "--topic-prefix", settings.topic_prefix],
+            stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=self.log)
+
+    def run(self) -> None:
+        started = time.monotonic()
+        for n, line in enumerate(self.lines):
+            self.process.stdin.write(line + b"\n")
+            self.process.stdin.flush()
+            time.sleep(max(0.0, started + (n + 1) / self.rate - time.monotonic()))
+        self.process.stdin.close()
+
+    def finish(self, timeout: float = 120.0) -> int:
+        """Its exit status, once the input is all written and it has exited."""
+        self.join(timeout)
+        code = self.process.wait(timeout)
+        self.log.close()
+        return code
 
 
 class Stream(threading.Thread):
