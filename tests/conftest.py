@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -9,9 +11,35 @@ import pytest
 from newsflow.core.article import Article
 from newsflow.core.enrich import Enricher
 from newsflow.core.parse import from_seed_text
+from newsflow.kafka.broker import LocalKafka
 
 REPO = Path(__file__).resolve().parents[1]
 SEED = REPO / "seeds" / "000_310a264808ce774a.txt"
+
+
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_runtest_makereport(item, call):
+    report = yield
+    if report.failed:
+        item.session.newsflow_failed = True
+    return report
+
+
+def session_failed(request) -> bool:
+    """Whether a test of this session has failed so far: then logs are kept."""
+    return getattr(request.session, "newsflow_failed", False)
+
+
+def running_broker(folder: Path, request) -> Iterator[LocalKafka]:
+    """A fixture's body: a local Kafka in ``folder``, stopped after; its folder removed,
+    or its log kept and named if a test failed."""
+    broker = LocalKafka(folder).start()
+    yield broker
+    broker.stop()
+    if session_failed(request):
+        print(f"\nKafka logs kept in {broker.log_path}")
+    else:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 @pytest.fixture(scope="session")

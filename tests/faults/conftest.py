@@ -5,7 +5,6 @@ injected, then `newsflow audit` must find nothing missing and nothing doubled. E
 from __future__ import annotations
 
 import json
-import shutil
 import uuid
 from pathlib import Path
 
@@ -13,28 +12,15 @@ import pytest
 
 from newsflow.config import Settings
 from newsflow.kafka.admin import create_topics
-from newsflow.kafka.broker import LocalKafka, free_port
+from newsflow.kafka.broker import free_port
 from newsflow.runner import WorkerProcess
-
-
-@pytest.hookimpl(wrapper=True, tryfirst=True)
-def pytest_runtest_makereport(item, call):
-    report = yield
-    if report.failed:
-        item.session.newsflow_failed = True
-    return report
+from tests.conftest import running_broker, session_failed
 
 
 @pytest.fixture
 def kafka(request, tmp_path):
     """A broker of the test's own: some tests stop and restart it."""
-    broker = LocalKafka(tmp_path / "kafka").start()
-    yield broker
-    broker.stop()
-    if getattr(request.session, "newsflow_failed", False):
-        print(f"\nKafka logs kept in {broker.log_path}")
-    else:
-        shutil.rmtree(tmp_path / "kafka", ignore_errors=True)
+    yield from running_broker(tmp_path / "kafka", request)
 
 
 @pytest.fixture
@@ -80,7 +66,7 @@ def workers(settings, tmp_path, request):
     pool = Workers(settings, tmp_path)
     yield pool
     pool.stop_all()
-    if getattr(request.session, "newsflow_failed", False):
+    if session_failed(request):
         for process in pool.started:
             print(f"\nworker log kept in {process.log_path}")
 

@@ -3,37 +3,22 @@ dir) and a real worker process per test module; logs are kept when a test fails.
 
 from __future__ import annotations
 
-import shutil
 import uuid
 
 import pytest
 
 from newsflow.config import Settings
 from newsflow.kafka.admin import create_topics
-from newsflow.kafka.broker import LocalKafka, free_port
+from newsflow.kafka.broker import free_port
 from newsflow.runner import WorkerProcess
+from tests.conftest import running_broker, session_failed
 
 pytestmark = pytest.mark.integration
 
 
-@pytest.hookimpl(wrapper=True, tryfirst=True)
-def pytest_runtest_makereport(item, call):
-    report = yield
-    if report.failed:
-        item.session.newsflow_failed = True
-    return report
-
-
 @pytest.fixture(scope="session")
 def kafka(request, tmp_path_factory):
-    folder = tmp_path_factory.mktemp("kafka")
-    broker = LocalKafka(folder).start()
-    yield broker
-    broker.stop()
-    if getattr(request.session, "newsflow_failed", False):
-        print(f"\nKafka logs kept in {broker.log_path}")
-    else:
-        shutil.rmtree(folder, ignore_errors=True)
+    yield from running_broker(tmp_path_factory.mktemp("kafka"), request)
 
 
 @pytest.fixture(scope="module")
@@ -60,5 +45,5 @@ def worker(settings, request):
     process.wait_healthy()
     yield process
     process.stop()
-    if getattr(request.session, "newsflow_failed", False):
+    if session_failed(request):
         print(f"\nworker log kept in {process.log_path}")
