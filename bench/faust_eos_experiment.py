@@ -1,12 +1,15 @@
 """Experiment (not CI): does faust-streaming's processing_guarantee="exactly_once" keep
-its promise when the worker is killed -9 mid-stream (faust-streaming issue #517)?
+its promise when the worker is killed -9 mid-stream (faust-streaming issue #517), or when
+the group rebalances (#323)?
 
 A copy agent (in -> out, key and value unchanged) runs as a faust worker with
-exactly_once against a local Kafka; N keyed messages go in; the worker is killed -9
-``--kills`` times while it works and restarted each time; then a read_committed
-consumer counts each key on the output topic. Exactly-once means every key once.
+exactly_once against a local Kafka; N keyed messages go in. ``kill``: the worker is
+killed -9 ``--kills`` times while it works and restarted each time. ``rebalance``: a
+second worker joins while the first works, then leaves with SIGTERM, ``--kills`` times
+(no crash at all). Then a read_committed consumer counts each key on the output topic.
+Exactly-once means every key once.
 
-    python bench/faust_eos_experiment.py [--messages 20000] [--kills 3]
+    python bench/faust_eos_experiment.py [--scenario kill|rebalance] [--messages 20000] [--kills 3]
 
 Prints the figures as JSON. Our own loop (services/newsflow/worker/transactional.py)
 passes the same fault in tests/faults/test_kill_worker.py.
@@ -89,25 +92,37 @@ def main() -> int:
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--messages", type=int, default=20000)
-    parser.add_argument("--kills", type=int, default=3)
+    parser.add_argument("--scenario", choices=["kill", "rebalance"], default="kill")
+    parser.add_argument("--kills", type=int, default=3, help="faults to inject")
     args = parser.parse_args()
     folder = Path(tempfile.mkdtemp(prefix="faust-eos-"))
-    figures: dict = {"messages": args.messages, "kills": 0, "exit_codes": [], "out_at_kill": []}
+    figures: dict = {"scenario": args.scenario, "messages": args.messages, "kills": 0,
+                     "exit_codes": [], "out_at_kill": []}
     with LocalKafka(folder / "kafka") as kafka:
         asyncio.run(produce(kafka.bootstrap, args.messages))
-        command = [sys.executable, __file__, "--worker", kafka.bootstrap, str(folder / "faust")]
+        command = [sys.executable, __file__, "--worker", kafka.bootstrap]
         log = (folder / "faust.log").open("ab")
-        for _ in range(args.kills):
-            process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT)
+
+        def start(name: str) -> subprocess.Popen:
+            return subprocess.Popen([*command, str(folder / name)], stdout=log,
+                                    stderr=subprocess.STDOUT)
+
+        process = start("faust") if args.scenario == "rebalance" else None
+        for n in range(args.kills):
+            victim = start("faust" if args.scenario == "kill" else f"faust-joiner-{n}")
             time.sleep(12)  # start-up, rebalance, some processing
-            if process.poll() is not None:
-                figures["exit_codes"].append(process.returncode)
+            if victim.poll() is not None:
+                figures["exit_codes"].append(victim.returncode)
                 continue
-            process.kill()
-            process.wait()
+            if args.scenario == "kill":
+                victim.kill()
+            else:
+                victim.terminate()  # a clean leave: the group rebalances again
+            figures["exit_codes"].append(victim.wait())
             figures["kills"] += 1
             figures["out_at_kill"].append(sum(asyncio.run(count_out(kafka.bootstrap)).values()))
-        process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT)
+        if process is None or process.poll() is not None:
+            process = start("faust")
         restarted, grown = time.monotonic(), time.monotonic()
         seen = -1
         # until every message is out, or nothing new for 2 faust session timeouts (60 s each)
@@ -135,7 +150,7 @@ def main() -> int:
 
 
 if __name__ == "__main__":
-    if len(sys.argv) == 4 and sys.argv[1] == "--worker":
+    if len(sys.argv) == 4 and sys.argv[1] == "--worker":  # the child: bootstrap, datadir
         os.environ.setdefault("PYTHONUNBUFFERED", "1")
         worker(sys.argv[2], sys.argv[3])
     else:
