@@ -164,6 +164,25 @@ def test_multi_sentence_quote_after_colon_cue():
     assert q["speaker"]["name"] == "Ann Lee"
 
 
+def test_name_before_colon_speaks_the_quote():
+    text = 'Rep. Trey Gowdy (R-S.C.): "I have not heard anyone other than you ever cite that figure. Who told you that?"'
+    q = one(quotes(text), "I have not heard")
+    assert q["speaker"]["name"] == "Trey Gowdy"
+    assert q["type"] == "direct"
+
+
+@pytest.mark.parametrize(
+    "text, speaker",
+    [
+        ('The scheduling was so odd that a spokesman could only quip: "I guess Christmas Eve was booked."', "a spokesman"),
+        ('Clinton has since apologized for what happened: "Yes, I should have used two email addresses."', "Clinton"),
+    ],
+)
+def test_speaker_of_the_clause_a_colon_closes(text, speaker):
+    found = quotes(text)
+    assert [q["speaker"]["text"] for q in found if q["type"] == "direct"] == [speaker]
+
+
 def test_quote_left_open_continues_in_next_paragraph():
     text = (
         'Mark Fisher, the union leader, said: "We will not go back to work this week.\n'

@@ -26,6 +26,7 @@ _INHERIT = ("xcomp", "conj", "advcl", "acl", "relcl", "pcomp", "dep", "npadvmod"
 _EMBEDDED = {"amod", "compound", "nsubj", "nsubjpass", "dobj", "pobj", "attr", "acl", "relcl", "pcomp"}
 _ASIDES = {"relcl", "advcl"}
 _CLAUSES = {"ccomp", "advcl", "parataxis", "punct"}
+_NOT_CLAUSE_HEADS = {"relcl", "acl", "pcomp", "amod", "aux", "auxpass"}
 _EDGE_JUNK = {"PUNCT", "CCONJ", "SPACE"}
 
 
@@ -142,10 +143,31 @@ def _inside(doc: Doc, marks: list[tuple[int, int]]) -> set[int]:
 
 def colon_cue(colon: Token) -> Cue | None:
     """'Trump issued the following statement: "..."': the clause the colon closes, with
-    its subject as the source, introduces the quote whatever its verb."""
+    its subject as the source, introduces the quote whatever its verb; with no verb
+    before it, a name right before the colon speaks ('Rep. Trey Gowdy (R-S.C.): "..."')."""
+    verb = _clause_closed_by(colon)
+    if verb is not None:
+        source = _source(verb)
+        return Cue(verb, "colon", _cue_span(verb), (), source) if source else None
+    doc, start = colon.doc, colon.sent.start
+    names = [e for e in doc.ents if e.label_ in ("PERSON", "ORG") and start <= e.start and e.end <= colon.i]
+    if names and all(t.is_punct or t.pos_ == "PROPN" for t in doc[names[-1].end : colon.i]):
+        return Cue(colon, "colon", _cue_span(colon), (), (names[-1].start, names[-1].end))
+    return None
+
+
+def _clause_closed_by(colon: Token) -> Token | None:
+    """The verb of the clause ending at the colon: the first clause head up the parse from
+    the word before it ('apologized for what happened:' is 'apologized'), or the
+    sentence's root when the parser hung the words before the colon off it."""
+    start = colon.sent.start
+    node = next((t for t in reversed(colon.doc[start : colon.i]) if not (t.is_punct or t.is_space)), None)
+    while node is not None and start <= node.i < colon.i:
+        if node.pos_ in ("VERB", "AUX") and node.dep_ not in _NOT_CLAUSE_HEADS:
+            return node
+        node = node.head if node.head != node else None
     root = colon.sent.root
-    source = _source(root) if root.pos_ in ("VERB", "AUX") else None
-    return Cue(root, "colon", _cue_span(root), (), source) if source else None
+    return root if root.i < colon.i and root.pos_ in ("VERB", "AUX") else None
 
 
 def _according(tok: Token, para: list[int]) -> Cue | None:
@@ -271,10 +293,17 @@ def _subject(tok: Token) -> tuple[int, int] | None:
                 return _subtree(child)
         if node.dep_ not in _INHERIT or node.head == node or _passive_participle(node):
             return None
-        if node.dep_ == "relcl" and node.head.pos_ in ("NOUN", "PROPN", "PRON"):
+        if _modifies_its_speaker(node):
             return _subtree(node.head, stop=node)
         node = node.head
     return None
+
+
+def _modifies_its_speaker(tok: Token) -> bool:
+    """'Reid, who said ...', and 'Mitt Romney, the nominee, tweeted' that the parser takes
+    for a clause of the name: the noun it hangs off does the speaking."""
+    active = tok.dep_ == "relcl" or (tok.dep_ == "acl" and tok.tag_ == "VBD")
+    return active and tok.head.pos_ in ("NOUN", "PROPN", "PRON")
 
 
 def _passive_participle(tok: Token) -> bool:

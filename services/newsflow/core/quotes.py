@@ -300,7 +300,7 @@ def _cue_beside(doc: Doc, text: str, start: int, end: int, cues: list[Cue]) -> C
     before = span.start - 1
     while before >= 0 and doc[before].is_space:
         before -= 1
-    colon = doc[before] if before >= 0 and doc[before].text == ":" else None
+    colon = doc[before] if before >= 0 and doc[before].text.endswith(":") else None  # '):' too
     if colon is not None:
         lo = colon.sent.start
     para_lo = text.rfind("\n", 0, start) + 1
