@@ -50,7 +50,11 @@ def worker(bootstrap: str, datadir: str) -> None:
             await asyncio.sleep(WORK_SECONDS)  # stands for the enrichment: kills land mid-stream
             await sink.send(key=event.key, value=event.value)
 
-    sys.argv = [sys.argv[0], "worker", "-l", "warn"]
+    from newsflow.kafka.broker import free_port
+
+    # faust's worker serves its web pages whatever web_enabled says: a port of its own,
+    # or a second worker dies at start-up on the first one's port
+    sys.argv = [sys.argv[0], "worker", "-l", "info", "--web-port", str(free_port())]
     app.main()
 
 
