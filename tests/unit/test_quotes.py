@@ -98,6 +98,42 @@ def test_speaker_tag_parsed_as_its_own_sentence(text, speaker):
     assert found[0]["cue"]["text"] == "said"
 
 
+@pytest.mark.parametrize(
+    "text, speaker, cue",
+    [
+        ('"If you ask one more mean question, I may have to leave the stage," Cruz quipped.', "Cruz", "quipped"),
+        ("“Is Obama profiling?” reacted Trump.", "Trump", "reacted"),
+    ],
+)
+def test_any_verb_in_a_tag_touching_the_quote_is_its_cue(text, speaker, cue):
+    found = quotes(text)
+    assert [(q["type"], q["speaker"]["name"], q["cue"]["text"]) for q in found] == [("direct", speaker, cue)]
+
+
+def test_quote_after_someone_else_speaks_is_not_joined():
+    text = "“Look at what you did,” Franken said. Silverman responded, “Thank God they can fix this later.”"
+    found = quotes(text)
+    assert [(q["text"], q["speaker"]["name"]) for q in found] == [
+        ("“Look at what you did,”", "Franken"),
+        ("“Thank God they can fix this later.”", "Silverman"),
+    ]
+
+
+def test_tag_subject_outside_the_quote_the_parser_ran_into_it():
+    text = (
+        'Briggs said Sanders won New Hampshire in a "landslide of historic proportions."\n\n'
+        '"The more people who know about Bernie, the better they like him and the ideas that he\'s talking about," '
+        "Briggs said."
+    )
+    q = one(quotes(text), "The more people")
+    assert q["speaker"]["text"] == "Briggs"
+
+
+def test_speaker_through_a_preposition():
+    q = one(quotes("Husted continued by saying that the state would appeal the decision."), "appeal")
+    assert q["speaker"]["name"] == "Husted"
+
+
 def test_sentence_after_quote_with_its_own_clause_is_not_a_tag():
     found = quotes('"We are done here." He said the plan would fail.')
     assert [(q["type"], q["text"]) for q in found] == [("indirect", "the plan would fail")]

@@ -13,7 +13,7 @@ import json
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from spacy.tokens import Doc, Token
+from spacy.tokens import Doc, Span, Token
 
 _DATA = Path(__file__).parent / "data" / "quote_cues.json"
 _OBJECTS_DATA = Path(__file__).parent / "data" / "quote_objects.json"
@@ -156,6 +156,38 @@ def colon_cue(colon: Token) -> Cue | None:
     return None
 
 
+def tag_cue(quote: Span) -> Cue | None:
+    """'"...," Cruz quipped', '"...?" reacted Trump', 'Silverman responded, "..."': a verb
+    with its speaker in a tag touching a quotation is its cue, whatever the verb. After
+    the quote, the tag must follow a mark closing on a comma, '?' or '!' (a quoted
+    sentence ending in '.' may be followed by any clause)."""
+    doc = quote.doc
+    closing = doc.text[quote.start_char : quote.end_char].rstrip("\"”'’ ")[-1:]
+    if quote.end < len(doc) and closing in (",", "?", "!"):
+        verb = _tag_verb(doc[quote.end : min(quote.end + MAX_SPEAKER_WORDS + 1, len(doc))], at_start=True)
+        if verb is not None:
+            return verb
+    before = quote.start - 1
+    if before > 0 and doc[before].text == ",":
+        return _tag_verb(doc[max(0, before - MAX_SPEAKER_WORDS - 1) : before], at_start=False)
+    return None
+
+
+def _tag_verb(words: Span, at_start: bool) -> Cue | None:
+    """The cue of a tag: the first (or last) verb of the words beside a quote, with a
+    speaker that, with the verb, fills the words up to the quote."""
+    verbs = [t for t in words if t.pos_ == "VERB"]
+    if not verbs:
+        return None
+    verb = verbs[0] if at_start else verbs[-1]
+    source = _source(verb)
+    if source is None:
+        return None
+    clause = (min(source[0], verb.i), max(source[1], verb.i + 1))
+    touches = clause[0] == words.start if at_start else clause[1] == words.end
+    return Cue(verb, "tag", _cue_span(verb), (), source) if touches else None
+
+
 def _clause_closed_by(colon: Token) -> Token | None:
     """The verb of the clause ending at the colon: the first clause head up the parse from
     the word before it ('apologized for what happened:' is 'apologized'), or the
@@ -282,9 +314,10 @@ def _subject(tok: Token) -> tuple[int, int] | None:
     """The grammatical speaker, climbing from an open clause to the one it hangs off."""
     node = tok
     for _ in range(4):
+        subjects = [c for c in node.children if c.dep_ in ("nsubj", "csubj") and _same_paragraph(c, node)]
+        if subjects:  # two when the parser runs a quote into the tag: the nearest
+            return _subtree(min(subjects, key=lambda c: abs(c.i - node.i)))
         for child in node.children:
-            if child.dep_ in ("nsubj", "csubj") and _same_paragraph(child, node):
-                return _subtree(child)
             if child.dep_ == "agent":
                 obj = next((c for c in child.children if c.dep_ == "pobj"), None)
                 if obj is not None:
@@ -295,7 +328,8 @@ def _subject(tok: Token) -> tuple[int, int] | None:
             return None
         if _modifies_its_speaker(node):
             return _subtree(node.head, stop=node)
-        node = node.head
+        through_preposition = node.dep_ == "pcomp" and node.head.dep_ == "prep"  # 'continued by saying'
+        node = node.head.head if through_preposition else node.head
     return None
 
 

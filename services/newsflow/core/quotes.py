@@ -9,7 +9,7 @@ import re
 from spacy.tokens import Doc, Span
 
 from newsflow.core import speakers
-from newsflow.core.quote_cues import Cue, colon_cue, find_cues, frame_precision, speaking
+from newsflow.core.quote_cues import Cue, colon_cue, find_cues, frame_precision, speaking, tag_cue
 from newsflow.core.quote_marks import quoted_spans
 
 MIN_PRECISION = 0.35
@@ -265,7 +265,7 @@ def _place_quote(
     short = len(text[start:end].split()) < MIN_QUOTE_WORDS
     if short and _names_something(doc, start):
         return None
-    if not short and prev is not None and prev.cue is not None and _resumes(doc, text, prev, start):
+    if not short and prev is not None and prev.cue is not None and _resumes(doc, text, prev, start, cues):
         _join(text, prev, start, end)
         return None
     cue = _cue_beside(doc, text, start, end, cues)
@@ -312,7 +312,7 @@ def _cue_beside(doc: Doc, text: str, start: int, end: int, cues: list[Cue]) -> C
         and speaking(c.token)
     ]
     best = min(near, key=lambda c: min(abs(c.token.idx - start), abs(c.token.idx - end)), default=None)
-    return best or _tag_after(span, cues) or (colon_cue(colon) if colon is not None else None)
+    return best or _tag_after(span, cues) or tag_cue(span) or (colon_cue(colon) if colon is not None else None)
 
 
 def _names_something(doc: Doc, start: int) -> bool:
@@ -363,11 +363,22 @@ def _solid(text: str) -> int:
     return len("".join(text.split()))
 
 
-def _resumes(doc: Doc, text: str, prev: _Attribution, start: int) -> bool:
+def _resumes(doc: Doc, text: str, prev: _Attribution, start: int, cues: list[Cue]) -> bool:
     """A quote resuming right after its cue clause in the same paragraph: '"A," he said.
-    "B."' is one attribution, as PolNeAR annotates it (as two fragments)."""
+    "B."' is one attribution, as PolNeAR annotates it (as two fragments); not when
+    someone else speaks in between ('"A," Franken said. Silverman responded, "B."')."""
     gap = text[prev.end : start]
-    return "\n" not in gap and prev.end <= doc[prev.cue.cue[0]].idx < start
+    other = any(_someone_else(c, prev) and prev.end <= c.token.idx < start for c in cues)
+    return "\n" not in gap and prev.end <= doc[prev.cue.cue[0]].idx < start and not other
+
+
+def _someone_else(cue: Cue, att: _Attribution) -> bool:
+    """A speaking cue of its own sentence with another speaker than the attribution's."""
+    own = att.cue
+    return (
+        cue.source is not None and speaking(cue.token) and cue.token.sent != own.token.sent
+        and (att.source is None or cue.source[1] <= att.source[0] or cue.source[0] >= att.source[1])
+    )
 
 
 def _join(text: str, att: _Attribution, start: int, end: int) -> None:
