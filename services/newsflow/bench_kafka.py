@@ -150,12 +150,20 @@ class Phase:
             await asyncio.sleep(0.05)
 
     async def saturation(self, articles: list[Article], timeout: float) -> dict:
-        """Start the workers and let them take their partitions, then publish the whole
-        backlog at once and time the drain: ``articles_per_s`` is every article over the
-        time from the first publish to the last enriched article received. Model loading
-        and the group join are thus left out, and no rebalance falls inside the drain.
-        ``cores``: the cores each party used over that same span."""
+        """Start the workers and let them take their partitions, then drain a backlog."""
+        await self.start_workers()
+        return await self.drain(articles, timeout)
+
+    async def start_workers(self) -> None:
+        """Start the workers; return once they share every raw partition."""
         await asyncio.to_thread(self._start_workers)
+
+    async def drain(self, articles: list[Article], timeout: float) -> dict:
+        """Publish the whole backlog at once and time the drain: ``articles_per_s`` is
+        every article over the time from the first publish to the last enriched article
+        received. Model loading and the group join are left out (the workers are up), and
+        no rebalance falls inside the drain. ``cores``: the cores each party used over
+        that same span."""
         clock = CpuClock({"workers": [worker.process.pid for worker in self.workers],
                           "broker": self.broker_pids, "bench": [os.getpid()]})
         began = time.time()

@@ -157,16 +157,21 @@ async def test_ingest_from_a_pipe_publishes_while_the_pipe_stays_open(settings):
         sys.executable, "-m", "newsflow.cli", "ingest", "-", "--bootstrap", settings.bootstrap,
         "--topic-prefix", settings.topic_prefix,
         stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    lines = [orjson.dumps({"title": f"Wire item {n}", "body": f"The council said bridge {n} reopens."})
-             for n in (1, 2)]
-    process.stdin.write(lines[0] + b"\n")
-    await process.stdin.drain()
-    first = (await asyncio.wait_for(process.stdout.readline(), 30)).decode().strip()
-    found = await collect(settings, ["raw"], lambda f: any(m.get("id") == first for m in f["raw"]), 30)
-    assert [m["title"] for m in found["raw"] if m.get("id") == first] == ["Wire item 1"]
-    process.stdin.write(lines[1] + b"\n")
-    process.stdin.close()
-    out, err = await asyncio.wait_for(process.communicate(), 30)
+    try:
+        lines = [orjson.dumps({"title": f"Wire item {n}", "body": f"The council said bridge {n} reopens."})
+                 for n in (1, 2)]
+        process.stdin.write(lines[0] + b"\n")
+        await process.stdin.drain()
+        first = (await asyncio.wait_for(process.stdout.readline(), 30)).decode().strip()
+        found = await collect(settings, ["raw"], lambda f: any(m.get("id") == first for m in f["raw"]), 30)
+        assert [m["title"] for m in found["raw"] if m.get("id") == first] == ["Wire item 1"]
+        process.stdin.write(lines[1] + b"\n")
+        process.stdin.close()
+        out, err = await asyncio.wait_for(process.communicate(), 30)
+    finally:
+        if process.returncode is None:
+            process.kill()
+            await process.wait()
     SENT["good"] += 2
     assert process.returncode == 0, err.decode()
     assert len(out.split()) == 1 and "published 2 article(s)" in err.decode()
