@@ -71,10 +71,11 @@ def run(settings: Settings, seeds: str, timeout: float) -> int:
         done = {m["id"] for m in found["enriched"]}
         ok = done == set(ids) and not found["deadletter"]
         metrics = worker.get("/metrics").decode()
-        say("worker metrics:")
+        say("worker metrics (the non-zero ones):")
         for line in metrics.splitlines():
             if line.startswith(("newsflow_articles", "newsflow_quotes", "newsflow_entities",
-                                "newsflow_dead_letters")) and "_created" not in line:
+                                "newsflow_dead_letters")) and "_created" not in line \
+                    and float(line.rsplit(" ", 1)[1]) != 0:
                 print("  " + line)
         if not ok:
             say(f"FAILED: enriched {len(done)} of {len(ids)}; worker log:\n{worker.tail_log()}")
