@@ -134,6 +134,15 @@ def test_speaker_through_a_preposition():
     assert q["speaker"]["name"] == "Husted"
 
 
+def test_participle_after_the_tag_has_its_own_content_not_the_quote():
+    text = '"This ad that Trump released today is horrific in my mind," Henry said, referring to the first TV ad.'
+    found = quotes(text)
+    assert [(q["text"], q["cue"]["text"]) for q in found] == [
+        ('"This ad that Trump released today is horrific in my mind,"', "said"),
+        ("to the first TV ad", "referring"),
+    ]
+
+
 def test_sentence_after_quote_with_its_own_clause_is_not_a_tag():
     found = quotes('"We are done here." He said the plan would fail.')
     assert [(q["type"], q["text"]) for q in found] == [("indirect", "the plan would fail")]

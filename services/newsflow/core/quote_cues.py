@@ -175,12 +175,15 @@ def tag_cue(quote: Span) -> Cue | None:
 
 def _tag_verb(words: Span, at_start: bool) -> Cue | None:
     """The cue of a tag: the first (or last) verb of the words beside a quote, with a
-    speaker that, with the verb, fills the words up to the quote."""
-    verbs = [t for t in words if t.pos_ == "VERB"]
+    speaker that, with the verb, fills the words up to the quote. A speaking verb the
+    parser took for a noun ('," the two write.') has the words before it as speaker."""
+    verbs = [t for t in words if t.pos_ == "VERB" or speaking(t)]
     if not verbs:
         return None
     verb = verbs[0] if at_start else verbs[-1]
-    source = _source(verb)
+    source = _source(verb) if verb.pos_ == "VERB" else None
+    if source is None and at_start and verb.i > words.start and verb.pos_ != "VERB":
+        source = (words.start, verb.i)
     if source is None:
         return None
     clause = (min(source[0], verb.i), max(source[1], verb.i + 1))
@@ -220,7 +223,8 @@ def _according(tok: Token, para: list[int]) -> Cue | None:
 
 def _cue_frame(tok: Token, para: list[int]) -> Cue | None:
     """The cue with its content: its complement clauses, else (for '..., X said') the
-    clause it interrupts, else its object, prepositional or noun complement."""
+    clause it interrupts, else its object, prepositional or noun complement. A participle
+    ('he said, referring to the ad') interrupts nothing: its content is its complement."""
     doc = tok.doc
     kids = list(tok.children)
     source = _source(tok)
@@ -232,7 +236,7 @@ def _cue_frame(tok: Token, para: list[int]) -> Cue | None:
     if clauses:  # both halves of '"A," he said, "B."' are its clauses
         idx = sorted(t.i for c in clauses for t in c.subtree)
         return Cue(tok, frame, _cue_span(tok), _content(tok, para, idx), source)
-    if tok.dep_ in ("parataxis", "ccomp", "advcl", "conj") and tok.head.i < tok.i and source:
+    if tok.dep_ in ("parataxis", "ccomp", "advcl", "conj") and tok.head.i < tok.i and source and tok.tag_ != "VBG":
         skip = {t.i for t in tok.subtree}
         content = _content(tok, para, [t.i for t in tok.head.subtree if t.i not in skip and t.i < tok.i])
         if content:
