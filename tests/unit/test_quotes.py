@@ -275,10 +275,17 @@ def test_headline_speaker_before_colon():
     assert q["cue"]["text"] == ":"
 
 
+def test_headline_speaker_the_parser_does_not_know_as_a_name():
+    q = one(quotes("Milbank: Republicans ‘Waving The Flag Of Surrender’ To Trump.\nThe column ran on Sunday."), "Waving")
+    assert q["speaker"]["text"] == "Milbank"
+
+
 @pytest.mark.parametrize(
     "text",
     [
         "The Latest: Cruz to give away engraved shotgun.\nTed Cruz spoke in Iowa.",
+        "BREAKING: Federal Judge Gives Hillary Some Of The Worst News.\nThe ruling came on Friday.",
+        "Ted Cruz spoke in Iowa.\nCORRECTION: An earlier version of this article misstated the date.",
         "Moscow [Russia], July 14 : Talks will go on in Istanbul next week.",
     ],
 )

@@ -17,6 +17,7 @@ from spacy.tokens import Doc, Span, Token
 
 _DATA = Path(__file__).parent / "data" / "quote_cues.json"
 _OBJECTS_DATA = Path(__file__).parent / "data" / "quote_objects.json"
+_LINES_DATA = Path(__file__).parent / "data" / "quote_lines.json"
 _NAMED = {"PERSON", "ORG", "GPE", "NORP"}
 MIN_SPEAKING_SHARE = 0.3
 MAX_SPEAKER_WORDS = 6  # words before a colon that may name who speaks the rest of the line
@@ -102,18 +103,34 @@ def _speaker_lines(doc: Doc, para: list[int]) -> list[Cue]:
             continue
         speaker = [t for t in line if t.i < colon.i]
         content = tuple(t.i for t in line if t.i > colon.i)
-        if not speaker or len(content) < 2 or not _names_a_speaker(speaker):
+        if not speaker or len(content) < 2 or not _names_a_speaker(speaker) or _is_label(speaker):
             continue
         if number == min(lines):
-            if len(line) > MAX_HEADLINE_WORDS or not any(t.ent_type_ in _NAMED for t in speaker):
+            if len(line) > MAX_HEADLINE_WORDS:
                 continue
-            frame = "headline"
+            if any(t.ent_type_ in _NAMED for t in speaker):
+                frame = "headline"
+            elif all(t.text[:1].isupper() or t.is_punct for t in speaker):
+                frame = "headline-unnamed"  # 'Milbank:', but also 'The Latest:'
+            else:
+                continue
         elif all(t.text.isupper() or t.is_punct for t in speaker):
             frame = "transcript" if len(speaker) > 1 or len(speaker[0]) > 1 else "transcript-initial"  # 'Q:'
         else:
             continue
         found.append(Cue(colon, frame, _cue_span(colon), _trim(doc, list(content)), (speaker[0].i, speaker[-1].i + 1)))
     return found
+
+
+def _is_label(words: list[Token]) -> bool:
+    """'The Latest:', 'CORRECTION:': a kicker or editorial label, no speaker
+    (data/quote_lines.json)."""
+    return " ".join(t.text for t in words).casefold() in _line_labels()
+
+
+@functools.cache
+def _line_labels() -> frozenset[str]:
+    return frozenset(json.loads(_LINES_DATA.read_text(encoding="utf-8"))["labels"])
 
 
 def _names_a_speaker(words: list[Token]) -> bool:
