@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from spacy.tokens import Doc
 
 from newsflow.core.nlp import load_pipeline
 from newsflow.core.parse import from_seed_text
@@ -141,6 +142,24 @@ def test_participle_after_the_tag_has_its_own_content_not_the_quote():
         ('"This ad that Trump released today is horrific in my mind,"', "said"),
         ("to the first TV ad", "referring"),
     ]
+
+
+def test_inverted_speaker_the_parser_gave_to_a_later_clause():
+    """A misparse seen on PolNeAR, built by hand: 'Reich' as the subject of 'endorsed'."""
+    words = ["''", "We", "need", "ideas", ",", "''", "said", "Robert", "Reich", ",", "who", "endorsed", "Sanders", "."]
+    doc = Doc(
+        load_pipeline().vocab,
+        words=words,
+        spaces=[False, True, True, False, False, True, True, True, False, True, True, True, False, False],
+        heads=[6, 2, 6, 2, 6, 6, 6, 8, 11, 8, 11, 6, 11, 6],
+        deps=["punct", "nsubj", "ccomp", "dobj", "punct", "punct", "ROOT", "compound", "nsubj", "punct", "nsubj",
+              "ccomp", "dobj", "punct"],
+        pos=["PUNCT", "PRON", "VERB", "NOUN", "PUNCT", "PUNCT", "VERB", "PROPN", "PROPN", "PUNCT", "PRON", "VERB",
+             "PROPN", "PUNCT"],
+        lemmas=["''", "we", "need", "idea", ",", "''", "say", "Robert", "Reich", ",", "who", "endorse", "Sanders", "."],
+    )
+    said = next(c for c in find_cues(doc, quoted_spans(doc.text)) if c.token.text == "said")
+    assert doc[said.source[0] : said.source[1]].text == "Robert Reich"
 
 
 def test_sentence_after_quote_with_its_own_clause_is_not_a_tag():

@@ -29,6 +29,7 @@ _ASIDES = {"relcl", "advcl"}
 _CLAUSES = {"ccomp", "advcl", "parataxis", "punct"}
 _NOT_CLAUSE_HEADS = {"relcl", "acl", "pcomp", "amod", "aux", "auxpass"}
 _EDGE_JUNK = {"PUNCT", "CCONJ", "SPACE"}
+_NOUN_MODIFIERS = {"compound", "amod", "det", "poss", "nummod"}
 
 
 @dataclass(frozen=True)
@@ -313,10 +314,18 @@ def _source(tok: Token) -> tuple[int, int] | None:
 
 def _after_verb(tok: Token) -> tuple[int, int] | None:
     """'"...," added another Republican': a speaking verb with its speaker after it,
-    which the parser takes for an object."""
-    if not (tok.pos_ == "VERB" and speaking(tok) and tok.i > 0 and tok.doc[tok.i - 1].is_punct):
+    which the parser takes for an object, or for the subject of a later clause
+    ('"...," said Robert Reich, who endorsed ...')."""
+    doc = tok.doc
+    if not (tok.pos_ == "VERB" and speaking(tok) and tok.i > 0 and doc[tok.i - 1].is_punct):
         return None
-    return next((_subtree(c) for c in tok.rights if c.pos_ in ("PROPN", "NOUN", "PRON")), None)
+    found = next((_subtree(c) for c in tok.rights if c.pos_ in ("PROPN", "NOUN", "PRON")), None)
+    if found is not None or tok.i + 1 >= len(doc):
+        return found
+    head = doc[tok.i + 1]
+    while head.dep_ in _NOUN_MODIFIERS and head.head.i > head.i:
+        head = head.head
+    return _subtree(head) if head.pos_ in ("PROPN", "NOUN") and head.i > tok.i else None
 
 
 def _misparsed_subject(tok: Token) -> tuple[int, int] | None:
