@@ -135,6 +135,17 @@ def test_speaker_through_a_preposition():
     assert q["speaker"]["name"] == "Husted"
 
 
+def test_quote_resumes_past_an_aside_in_the_tag():
+    text = (
+        '"Just for the record, I have won 10 states. He has won three or four," Trump said, referring to Cruz. '
+        '"Last week, I was a half a million votes higher than him."'
+    )
+    found = quotes(text)
+    q = one(found, "Just for the record")
+    assert q["start"] == 0 and q["end"] == len(text)
+    assert one(found, "to Cruz")["cue"]["text"] == "referring"
+
+
 def test_participle_after_the_tag_has_its_own_content_not_the_quote():
     text = '"This ad that Trump released today is horrific in my mind," Henry said, referring to the first TV ad.'
     found = quotes(text)

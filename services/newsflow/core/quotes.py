@@ -239,10 +239,27 @@ def _add_bare_quotes(
         nxt = out[i] if i < len(out) else None
         if (prev is not None and prev.end >= m_end) or (nxt is not None and nxt.start < m_end):
             continue
-        att = _place_quote(doc, text, (prev, nxt), out, m_start, m_end, cues)
+        att = _place_quote(doc, text, (_before_asides(out, i), nxt), out, m_start, m_end, cues)
         if att is not None:
             out.insert(i, att)
     return out
+
+
+def _before_asides(found: list[_Attribution], i: int) -> _Attribution | None:
+    """The attribution before position i, past those inside the tag of a quote before
+    them: in '"A," Trump said, referring to Cruz. "B."' B may resume A."""
+    j = i - 1
+    while j > 0 and _in_tag_of(found[j], found[j - 1]):
+        j -= 1
+    return found[j] if j >= 0 else None
+
+
+def _in_tag_of(aside: _Attribution, quote: _Attribution) -> bool:
+    """Whether an attribution lies in the sentence of the cue that follows a quote."""
+    if quote.cue is None or aside.cue is None:
+        return False
+    tag = quote.cue.token
+    return quote.end <= tag.idx <= aside.start and aside.cue.token.sent == tag.sent
 
 
 def _place_quote(
