@@ -387,6 +387,28 @@ def test_impersonal_passive_only_relays_the_statement():
     assert q["speaker"]["name"] == "Mark Fisher"
 
 
+def test_participle_inside_a_reported_clause_belongs_to_the_reporting_verb():
+    text = "Trump argued that a database would keep people from coming in, saying it is “all about management.”"
+    saying = [q for q in quotes(text) if q["cue"]["text"] == "saying"]
+    assert [q["speaker"]["name"] for q in saying] == ["Trump"]
+
+
+def test_participle_after_a_comma_does_not_take_its_object_as_speaker():
+    words = ["Clinton", "spoke", ",", "telling", "reporters", "that", "she", "won", "."]
+    doc = Doc(
+        load_pipeline().vocab,
+        words=words,
+        spaces=[True, False, True, True, True, True, True, False, False],
+        heads=[1, 1, 1, 1, 3, 7, 7, 3, 1],
+        deps=["nsubj", "ROOT", "punct", "ccomp", "dobj", "mark", "nsubj", "ccomp", "punct"],
+        pos=["PROPN", "VERB", "PUNCT", "VERB", "NOUN", "SCONJ", "PRON", "VERB", "PUNCT"],
+        tags=["NNP", "VBD", ",", "VBG", "NNS", "IN", "PRP", "VBD", "."],
+        lemmas=["Clinton", "speak", ",", "tell", "reporter", "that", "she", "win", "."],
+    )
+    telling = next(c for c in find_cues(doc, quoted_spans(doc.text)) if c.token.text == "telling")
+    assert telling.source is None or doc[telling.source[0] : telling.source[1]].text != "reporters"
+
+
 def test_one_asked_is_not_the_asker():
     text = 'When asked about the talks, Rubio said, "We will continue to engage all the parties."'
     doc = load_pipeline()(text)

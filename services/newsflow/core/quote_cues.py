@@ -317,7 +317,7 @@ def _after_verb(tok: Token) -> tuple[int, int] | None:
     which the parser takes for an object, or for the subject of a later clause
     ('"...," said Robert Reich, who endorsed ...')."""
     doc = tok.doc
-    if not (tok.pos_ == "VERB" and speaking(tok) and tok.i > 0 and doc[tok.i - 1].is_punct):
+    if not (tok.pos_ == "VERB" and speaking(tok) and tok.tag_ != "VBG" and _after_quote(tok)):
         return None
     found = next((_subtree(c) for c in tok.rights if c.pos_ in ("PROPN", "NOUN", "PRON")), None)
     if found is not None or tok.i + 1 >= len(doc):
@@ -326,6 +326,14 @@ def _after_verb(tok: Token) -> tuple[int, int] | None:
     while head.dep_ in _NOUN_MODIFIERS and head.head.i > head.i:
         head = head.head
     return _subtree(head) if head.pos_ in ("PROPN", "NOUN") and head.i > tok.i else None
+
+
+def _after_quote(tok: Token) -> bool:
+    """Whether a word follows a closing quote mark, a comma or other mark between."""
+    i = tok.i - 1
+    while i >= 0 and tok.doc[i].is_punct and not tok.doc[i].is_quote:
+        i -= 1
+    return i >= 0 and tok.doc[i].is_quote
 
 
 def _misparsed_subject(tok: Token) -> tuple[int, int] | None:
@@ -342,6 +350,9 @@ def _misparsed_subject(tok: Token) -> tuple[int, int] | None:
 
 def _subject(tok: Token) -> tuple[int, int] | None:
     """The grammatical speaker, climbing from an open clause to the one it hangs off."""
+    reporter = _reporting_ancestor(tok)
+    if reporter is not None:
+        return _subject(reporter)
     node = tok
     for _ in range(4):
         subjects = [c for c in node.children if c.dep_ in ("nsubj", "csubj") and _same_paragraph(c, node)]
@@ -360,6 +371,21 @@ def _subject(tok: Token) -> tuple[int, int] | None:
             return _subtree(node.head, stop=node)
         through_preposition = node.dep_ == "pcomp" and node.head.dep_ == "prep"  # 'continued by saying'
         node = node.head.head if through_preposition else node.head
+    return None
+
+
+def _reporting_ancestor(tok: Token) -> Token | None:
+    """'Trump argued that a database would help, saying it is ...': a participle the
+    parser hung inside the clause another speaking verb reports belongs to that verb."""
+    if tok.tag_ != "VBG" or tok.dep_ not in ("advcl", "xcomp", "conj", "dep"):
+        return None
+    node = tok.head
+    for _ in range(3):
+        if node.dep_ not in ("ccomp", "xcomp", "advcl", "conj") or node.head == node:
+            return None
+        if speaking(node.head) and node.dep_ == "ccomp":
+            return node.head
+        node = node.head
     return None
 
 
