@@ -95,33 +95,41 @@ def _speaker_lines(doc: Doc, para: list[int]) -> list[Cue]:
     a transcript paragraph: the name before a colon opening the line speaks the rest of
     the line (frames "headline" and "transcript")."""
     found = []
-    lines: dict[int, list[Token]] = {}
-    for tok in doc:
-        if not tok.is_space:
-            lines.setdefault(para[tok.i], []).append(tok)
-    for number, line in lines.items():
-        colon = next((t for t in line[: MAX_SPEAKER_WORDS + 1] if t.text == ":"), None)
+    for start, end in _lines(doc, para):
+        opening = [t for t in doc[start : min(end, start + MAX_SPEAKER_WORDS + 2)] if not t.is_space]
+        colon = next((t for t in opening[: MAX_SPEAKER_WORDS + 1] if t.text == ":"), None)
         if colon is None:
             continue
-        speaker = [t for t in line if t.i < colon.i]
-        content = tuple(t.i for t in line if t.i > colon.i)
+        speaker = [t for t in opening if t.i < colon.i]
+        line = [t for t in doc[start:end] if not t.is_space]
+        content = [t.i for t in line if t.i > colon.i]
         if not speaker or len(content) < 2 or not _names_a_speaker(speaker) or _is_label(speaker):
             continue
-        if number == min(lines):
-            if len(line) > MAX_HEADLINE_WORDS:
-                continue
-            if any(t.ent_type_ in _NAMED for t in speaker):
-                frame = "headline"
-            elif all(t.text[:1].isupper() or t.is_punct for t in speaker):
-                frame = "headline-unnamed"  # 'Milbank:', but also 'The Latest:'
-            else:
-                continue
-        elif all(t.text.isupper() or t.is_punct for t in speaker):
-            frame = "transcript" if len(speaker) > 1 or len(speaker[0]) > 1 else "transcript-initial"  # 'Q:'
-        else:
-            continue
-        found.append(Cue(colon, frame, _cue_span(colon), _trim(doc, list(content)), (speaker[0].i, speaker[-1].i + 1)))
+        frame = _line_frame(speaker, headline=start == 0, words=len(line))
+        if frame is not None:
+            found.append(Cue(colon, frame, _cue_span(colon), _trim(doc, content), (speaker[0].i, speaker[-1].i + 1)))
     return found
+
+
+def _lines(doc: Doc, para: list[int]) -> list[tuple[int, int]]:
+    """Token ranges of the paragraphs (lines) with words, in order."""
+    bounds = [0] + [i for i in range(1, len(doc)) if para[i] != para[i - 1]] + [len(doc)]
+    return [(a, b) for a, b in zip(bounds, bounds[1:]) if b > a]
+
+
+def _line_frame(speaker: list[Token], headline: bool, words: int) -> str | None:
+    """The frame of a speaker line: a headline naming someone ("headline", or
+    "headline-unnamed": 'Milbank:', but also 'The Latest:'), or a transcript paragraph
+    with its speaker in capitals ("transcript", "transcript-initial" for 'Q:')."""
+    if headline:
+        if words > MAX_HEADLINE_WORDS:
+            return None
+        if any(t.ent_type_ in _NAMED for t in speaker):
+            return "headline"
+        return "headline-unnamed" if all(t.text[:1].isupper() or t.is_punct for t in speaker) else None
+    if all(t.text.isupper() or t.is_punct for t in speaker):
+        return "transcript" if len(speaker) > 1 or len(speaker[0]) > 1 else "transcript-initial"
+    return None
 
 
 def _is_label(words: list[Token]) -> bool:
@@ -181,7 +189,7 @@ def tag_cue(quote: Span) -> Cue | None:
     the quote, the tag must follow a mark closing on a comma, '?' or '!' (a quoted
     sentence ending in '.' may be followed by any clause)."""
     doc = quote.doc
-    closing = doc.text[quote.start_char : quote.end_char].rstrip("\"”'’ ")[-1:]
+    closing = quote.text.rstrip("\"”'’ ")[-1:]
     if quote.end < len(doc) and closing in (",", "?", "!"):
         verb = _tag_verb(doc[quote.end : min(quote.end + MAX_SPEAKER_WORDS + 1, len(doc))], at_start=True)
         if verb is not None:

@@ -8,9 +8,9 @@ import re
 
 from spacy.tokens import Doc, Span
 
-from newsflow.core import speakers
 from newsflow.core.quote_cues import Cue, colon_cue, dash_cue, find_cues, frame_precision, speaking, tag_cue
 from newsflow.core.quote_marks import quoted_spans
+from newsflow.core.speakers import Speakers
 
 MIN_PRECISION = 0.35
 MIN_QUOTE_WORDS = 4  # shorter ones are mostly scare quotes, unless their cue touches them
@@ -36,8 +36,8 @@ def extract_quotes(doc: Doc) -> list[dict]:
     found = _merge_overlaps(found)
     _credit_demonstratives(found, cues)
     found = _add_bare_quotes(doc, text, found, marks, cues)
-    names = speakers.full_names(doc)
-    return [a.to_dict(doc, text, marks, names) for a in sorted(found, key=lambda a: (a.start, a.end))]
+    people = Speakers(doc)
+    return [a.to_dict(doc, text, marks, people) for a in sorted(found, key=lambda a: (a.start, a.end))]
 
 
 class _Attribution:
@@ -49,7 +49,7 @@ class _Attribution:
         self.via: tuple[int, int] | None = _relay_by(cue.token) if cue else None
         self.inherited: _Attribution | None = None
 
-    def to_dict(self, doc: Doc, text: str, marks: list[tuple[int, int]], names: dict) -> dict:
+    def to_dict(self, doc: Doc, text: str, marks: list[tuple[int, int]], people: Speakers) -> dict:
         source = self.source
         if source is None and self.inherited is not None:
             source = self.inherited.source
@@ -59,7 +59,7 @@ class _Attribution:
         speaker = None
         if source is not None:
             span = doc[source[0] : source[1]]
-            name, role = speakers.resolve(span, names)
+            name, role = people.resolve(span)
             speaker = {**_chars(text, span.start_char, span.end_char), "name": name, "role": role}
         cue = None
         if self.cue is not None:
@@ -69,7 +69,7 @@ class _Attribution:
         via_dict = None
         if via is not None:
             span = doc[via[0] : via[1]]
-            name = speakers.resolve(span, names)[0]
+            name = people.resolve(span)[0]
             if speaker is None or name != speaker["name"]:
                 via_dict = {**_chars(text, span.start_char, span.end_char), "name": name}
         return {
@@ -388,7 +388,7 @@ def _resumes(doc: Doc, text: str, prev: _Attribution, start: int, cues: list[Cue
     "B."' is one attribution, as PolNeAR annotates it (as two fragments); not when
     someone else speaks in between ('"A," Franken said. Silverman responded, "B."')."""
     gap = text[prev.end : start]
-    other = any(_someone_else(c, prev) and prev.end <= c.token.idx < start for c in cues)
+    other = any(prev.end <= c.token.idx < start and _someone_else(c, prev) for c in cues)
     return "\n" not in gap and prev.end <= doc[prev.cue.cue[0]].idx < start and not other
 
 
