@@ -444,6 +444,12 @@ def test_speaker_whose_parse_swallowed_the_quote_is_the_name_alone():
     assert q["speaker"]["text"] == "Sarandon"
 
 
+def test_speaker_between_the_quote_and_a_verb_whose_subject_the_parser_put_in_the_quote():
+    text = "“We were tremendously wrong to not have confronted him from the beginning,” Ramos, 58, told AFP on Monday."
+    q = one(quotes(text), "tremendously wrong")
+    assert q["speaker"]["text"] == "Ramos"
+
+
 def test_speaker_stays_in_the_cue_paragraph():
     text = (
         "1:50 p.m.\n\nFamed fight doctor Ferdie Pacheco once said: "

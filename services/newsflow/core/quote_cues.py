@@ -151,7 +151,15 @@ def _names_a_speaker(words: list[Token]) -> bool:
 
 def _inverted_subject(tok: Token, inside: set[int]) -> tuple[int, int] | None:
     """'"My bosses ...," said Mr. Conant': the parser took a subject from inside the quote;
-    the speaker is the noun phrase after the verb."""
+    the speaker is the noun phrase after the verb, or the one between the quote and the
+    verb ('"...," Ramos, 58, told AFP')."""
+    if not _after_quote(tok):
+        between = [t for t in tok.doc[max(0, tok.i - MAX_SPEAKER_WORDS) : tok.i] if t.i not in inside]
+        if between and between[0].i - 1 in inside:
+            head = next((t for t in between if t.pos_ in ("PROPN", "NOUN", "PRON")), None)
+            while head is not None and head.dep_ in _NOUN_MODIFIERS and head.head.i < tok.i:
+                head = head.head
+            return _subtree(head) if head is not None else None
     for child in tok.rights:
         if child.i not in inside and child.pos_ in ("PROPN", "NOUN", "PRON"):
             return _subtree(child)
