@@ -211,6 +211,12 @@ def test_short_quote_touching_its_cue_is_speech(text, quote, speaker, cue):
     ]
 
 
+def test_short_quote_resuming_after_its_tag_joins():
+    text = '"They sue," Trump said. "Everybody sues, right?"'
+    found = quotes(text)
+    assert [(q["start"], q["end"]) for q in found] == [(0, len(text))]
+
+
 def test_short_title_after_preposition_is_not_a_quote():
     found = quotes('"It\'s nonsense," Donald Trump said on NBC\'s "Meet the Press."')
     assert [q["text"] for q in found] == ['"It\'s nonsense,"']

@@ -282,7 +282,8 @@ def _place_quote(
     short = len(text[start:end].split()) < MIN_QUOTE_WORDS
     if short and _names_something(doc, start):
         return None
-    if not short and prev is not None and prev.cue is not None and _resumes(doc, text, prev, start, cues):
+    resumable = not short or _opens_sentence(text, start) or text[:start].rstrip().endswith(",")
+    if resumable and prev is not None and prev.cue is not None and _resumes(doc, text, prev, start, cues):
         _join(text, prev, start, end)
         return None
     cue = _cue_beside(doc, text, start, end, cues)
