@@ -217,6 +217,11 @@ def test_short_quote_resuming_after_its_tag_joins():
     assert [(q["start"], q["end"]) for q in found] == [(0, len(text))]
 
 
+def test_quote_inside_a_phrase_after_the_tag_does_not_resume():
+    found = quotes('"Let me tell you the facts," Cruz said after a brief "I am sorry" to Carson.')
+    assert [q["text"] for q in found] == ['"Let me tell you the facts,"']
+
+
 def test_short_title_after_preposition_is_not_a_quote():
     found = quotes('"It\'s nonsense," Donald Trump said on NBC\'s "Meet the Press."')
     assert [q["text"] for q in found] == ['"It\'s nonsense,"']

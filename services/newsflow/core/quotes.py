@@ -100,9 +100,11 @@ def content_span(doc: Doc, text: str, cue: Cue, marks: list[tuple[int, int]]) ->
         [i for i in cue.content if i > cue.token.i],
     ]
     sides = [side for side in sides if side]
-    quoted = [side for side in sides if _overlapping(marks, doc[side[0]].idx, _end(doc, side[-1]))]
+    quoted = [side for side in sides if _type(text, doc[side[0]].idx, _end(doc, side[-1]), marks) == "direct"]
     if len(sides) == 2 and len(quoted) == 1:  # '"A," said X, who ...': the quote, not X
         sides = quoted
+    elif len(quoted) == 2 and not _resumes_at(doc, cue, sides[1][0]):  # 'X said after a brief "sorry"'
+        sides = sides[:1]
     start, end = doc[sides[0][0]].idx, _end(doc, sides[-1][-1])
     inner = _overlapping(marks, start, end)
     for m_start, m_end in inner:
@@ -110,6 +112,14 @@ def content_span(doc: Doc, text: str, cue: Cue, marks: list[tuple[int, int]]) ->
     if inner and _tail_is_aside(text, inner[-1][1], end):
         end = inner[-1][1]
     return start, end
+
+
+def _resumes_at(doc: Doc, cue: Cue, first: int) -> bool:
+    """Whether content after a cue resumes the quote as the second half of a split quote
+    does: right after the tag ('said "B') or after a comma or colon closing it ('said on
+    Tuesday, "B'), not inside a phrase ('said after a brief "sorry"')."""
+    tag_end = max(cue.token.i, cue.source[1] - 1 if cue.source else cue.token.i)
+    return first - tag_end <= 1 or (first > 0 and doc[first - 1].text in (",", ":"))
 
 
 def _tail_is_aside(text: str, quote_end: int, end: int) -> bool:
@@ -288,7 +298,7 @@ def _place_quote(
         return None
     cue = _cue_beside(doc, text, start, end, cues)
     same_cue = next((a for a in neighbours if a is not None and cue is not None and a.cue is cue), None)
-    if same_cue is not None:  # '"A," X said, "B."' with only B the cue's clause
+    if same_cue is not None and resumable:  # '"A," X said, "B."' with only B the cue's clause
         _join(text, same_cue, start, end)
         return None
     if cue is not None and (not short or _next_to(doc, cue, start, end)):
