@@ -285,9 +285,9 @@ def _place_quote(
     or is no speech. The next quote after a cue clause, or one whose cue already holds the
     quote beside it, joins that attribution ('"A," he said. "B."' is one attribution); a
     quote with a speaking cue beside it in its sentence takes that cue; a quote opening the
-    paragraph after a tagged quote runs on that one; any other quote opening a sentence
-    continues the attribution just before it (see _last_speaker). A short quote is speech
-    only when its cue touches it."""
+    paragraph after a tagged or open quote runs on that one; any other quote opening a
+    sentence continues the attribution just before it (see _last_speaker). A short quote
+    is speech only when its cue touches it."""
     prev, nxt = neighbours
     short = len(text[start:end].split()) < MIN_QUOTE_WORDS
     if short and _names_something(doc, start):
@@ -305,9 +305,9 @@ def _place_quote(
         return _Attribution(start, end, cue, max(frame_precision(cue), MIN_PRECISION))
     if short or not _opens_sentence(text, start):
         return None
-    tagged = _tagged_paragraph_before(text, found, start)
-    if tagged is not None:
-        tagged.end = end
+    runs_on = _runs_on(text, found, start)
+    if runs_on is not None:
+        runs_on.end = end
         return None
     owner = _last_speaker(text, found, start)
     if owner is None:
@@ -431,22 +431,25 @@ def _opens_sentence(text: str, start: int) -> bool:
     return not before or before[-1] in ".!?\n:"
 
 
-def _tagged_paragraph_before(text: str, found: list[_Attribution], start: int) -> _Attribution | None:
-    """A quote opening the paragraph after a quote closed by its speaker tag ('"A," he
-    said.' then '"B."') runs on the same attribution: PolNeAR annotates both paragraphs
-    as one content, the second being the speaker's next words."""
+def _runs_on(text: str, found: list[_Attribution], start: int) -> _Attribution | None:
+    """The attribution a quote opening the next paragraph runs on: one the previous
+    paragraph left open (the convention for a quote running over paragraphs) or closed by
+    its speaker tag ('"A," he said.' then '"B."'). PolNeAR annotates all the paragraphs as
+    one content."""
     last = max((a for a in found if a.start < start), key=lambda a: a.start, default=None)
-    if last is None or last.cue is None or last.source is None:
+    if last is None or (last.inherited or last).source is None:
+        return None
+    if len(_PARAGRAPH_BREAK.findall(text, last.end, start)) != 1:
         return None
     closed = text[last.end - 1 : last.end] in _CLOSERS
-    tag_after = last.end <= last.cue.token.idx < start
-    return last if closed and tag_after and len(_PARAGRAPH_BREAK.findall(text, last.end, start)) == 1 else None
+    left_open = not closed and not text[last.end : start].strip()
+    tagged = closed and last.cue is not None and last.end <= last.cue.token.idx < start
+    return last if left_open or tagged else None
 
 
 def _last_speaker(text: str, found: list[_Attribution], before: int) -> _Attribution | None:
     """The attribution a continuation quote belongs to: the one just before it, if it has a
-    speaker and is in the quote's paragraph, or is a quote the previous paragraph left open
-    (the convention for a quote running on). Otherwise the quote is left out: on PolNeAR
+    speaker and is in the quote's paragraph. Otherwise the quote is left out: on PolNeAR
     train a speaker guessed from further back is wrong about half the time."""
     last = max((a for a in found if a.start < before), key=lambda a: a.start, default=None)
     if last is None:
@@ -454,6 +457,4 @@ def _last_speaker(text: str, found: list[_Attribution], before: int) -> _Attribu
     owner = last.inherited or last
     if owner.source is None:
         return None
-    breaks = len(_PARAGRAPH_BREAK.findall(text, last.end, before))
-    left_open = text[last.end - 1 : last.end] not in _CLOSERS and not text[last.end : before].strip()
-    return owner if breaks == 0 or (breaks == 1 and left_open) else None
+    return owner if not _PARAGRAPH_BREAK.search(text, last.end, before) else None
