@@ -382,6 +382,27 @@ def test_parenthetical_cue_after_content():
     assert q["cue"]["text"] == "added"
 
 
+@pytest.mark.parametrize(
+    "text, content",
+    [
+        ("For that she drew Trump's ire - he called her \"weak\" and said she had lost.", 'her "weak"'),
+        (
+            "He later suggested her menstrual cycle was behind her aggressive tone, called her “third-rate” and "
+            "refused to attend a debate.",
+            "her “third-rate”",
+        ),
+    ],
+)
+def test_naming_verb_takes_object_and_quote(text, content):
+    called = [q for q in quotes(text) if q["cue"]["text"] == "called"]
+    assert [(q["text"], q["type"]) for q in called] == [(content, "direct")]
+
+
+def test_addressee_before_a_quote_is_not_named():
+    q = one(quotes("Trump told reporters “we will win this state easily and the next one.”"), "we will win")
+    assert q["text"].startswith("“we will win")
+
+
 def test_mixed_quote():
     text = 'Anna Berg warned that the deal "could collapse at any moment" if prices rise again.'
     q = one(quotes(text), "could collapse")

@@ -23,6 +23,7 @@ MIN_SPEAKING_SHARE = 0.3
 MAX_SPEAKER_WORDS = 6  # words before a colon that may name who speaks the rest of the line
 MAX_HEADLINE_WORDS = 30
 _OBJECTS = ("dobj", "attr", "oprd")
+_OBJECT_COMPLEMENTS = ("prep", "oprd", "xcomp")
 _INHERIT = ("xcomp", "conj", "advcl", "acl", "relcl", "pcomp", "dep", "npadvmod")
 _EMBEDDED = {"amod", "compound", "nsubj", "nsubjpass", "dobj", "pobj", "attr", "acl", "relcl", "pcomp"}
 _ASIDES = {"relcl", "advcl"}
@@ -285,6 +286,10 @@ def _cue_frame(tok: Token, para: list[int]) -> Cue | None:
     doc = tok.doc
     kids = list(tok.children)
     source = _source(tok)
+    obj = next((c for c in kids if c.dep_ in _OBJECTS), None)
+    naming = tok.lemma_.lower() in _objects()["naming"]
+    if naming and obj is not None and obj.i > tok.i and _quote_follows(obj):
+        return _object_cue(tok, obj, kids, para, source)  # 'called her "weak"' whatever else it heads
     clauses = [_relayed_clause(c) for c in kids if c.dep_ == "ccomp"]
     frame = "ccomp"
     if not clauses:
@@ -298,11 +303,8 @@ def _cue_frame(tok: Token, para: list[int]) -> Cue | None:
         content = _content(tok, para, [t.i for t in tok.head.subtree if t.i not in skip and t.i < tok.i])
         if content:
             return Cue(tok, "paren", _cue_span(tok), content, source)
-    obj = next((c for c in kids if c.dep_ in _OBJECTS), None)
     if obj is not None and not _object_is_no_content(tok, obj):
-        idx = [t.i for t in obj.subtree]
-        idx += [t.i for c in kids if c.dep_ in ("prep", "oprd", "xcomp") and c.i > obj.i for t in c.subtree]
-        return Cue(tok, "dobj", _cue_span(tok), _content(tok, para, sorted(idx)), source)
+        return _object_cue(tok, obj, kids, para, source)
     prep = next((c for c in kids if c.dep_ == "prep" and c.i > tok.i), None)
     if prep is not None and tok.pos_ != "NOUN":
         return Cue(tok, "prep", _cue_span(tok), _content(tok, para, [t.i for t in prep.subtree]), source)
@@ -313,6 +315,23 @@ def _cue_frame(tok: Token, para: list[int]) -> Cue | None:
     if source:
         return Cue(tok, "bare", _cue_span(tok), (), source)
     return None
+
+
+def _object_cue(tok: Token, obj: Token, kids: list[Token], para: list[int], source) -> Cue:
+    """The "dobj" frame: the object with the complements after it ('described it as ...')."""
+    idx = [t.i for t in obj.subtree]
+    idx += [t.i for c in kids if c.dep_ in _OBJECT_COMPLEMENTS and c.i > obj.i for t in c.subtree]
+    return Cue(tok, "dobj", _cue_span(tok), _content(tok, para, sorted(idx)), source)
+
+
+def _quote_follows(obj: Token) -> bool:
+    """'called her "weak"', 'called Trump a "blowhard"': a quotation opens right after the
+    object, the naming construction whose content is object and quote."""
+    doc = obj.doc
+    i = obj.right_edge.i + 1
+    if i < len(doc) and doc[i].pos_ == "DET":
+        i += 1
+    return i + 1 < len(doc) and doc[i].is_quote and not doc[i + 1].is_punct
 
 
 def _object_is_no_content(tok: Token, obj: Token) -> bool:
