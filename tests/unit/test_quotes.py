@@ -173,17 +173,6 @@ def test_inverted_speaker_the_parser_gave_to_a_later_clause():
     assert doc[said.source[0] : said.source[1]].text == "Robert Reich"
 
 
-def test_quote_signed_with_a_dash_and_a_name():
-    text = "Readers wrote in.\n“I’m so ashamed to be an American. I cannot believe it.” ― Jacklyn Ashley\nMore followed."
-    q = one(quotes(text), "so ashamed")
-    assert (q["type"], q["speaker"]["name"], q["cue"]["text"]) == ("direct", "Jacklyn Ashley", "―")
-
-
-def test_dash_before_more_than_a_name_is_no_signature():
-    found = quotes("“We will win this state and the next one,” ― and then the senator left the stage.")
-    assert [q for q in found if q["cue"] and q["cue"]["text"] == "―"] == []
-
-
 def test_sentence_after_quote_with_its_own_clause_is_not_a_tag():
     found = quotes('"We are done here." He said the plan would fail.')
     assert [(q["type"], q["text"]) for q in found] == [("indirect", "the plan would fail")]

@@ -30,7 +30,6 @@ _ASIDES = {"relcl", "advcl"}
 _CLAUSES = {"ccomp", "advcl", "parataxis", "punct"}
 _NOT_CLAUSE_HEADS = {"relcl", "acl", "pcomp", "amod", "aux", "auxpass"}
 _EDGE_JUNK = {"PUNCT", "CCONJ", "SPACE"}
-_DASHES = {"―", "—", "–", "--", "-"}
 _NOUN_MODIFIERS = {"compound", "amod", "det", "poss", "nummod"}
 
 
@@ -207,28 +206,6 @@ def tag_cue(quote: Span) -> Cue | None:
     if before > 0 and doc[before].text == ",":
         return _tag_verb(doc[max(0, before - MAX_SPEAKER_WORDS - 1) : before], at_start=False)
     return None
-
-
-def dash_cue(quote: Span) -> Cue | None:
-    """'“...” ― Pamela Padilla': a quotation closed by a dash and a name ending the
-    paragraph, the convention of reader responses, epigraphs and pull quotes."""
-    doc = quote.doc
-    after = [t for t in doc[quote.end : min(quote.end + MAX_SPEAKER_WORDS + 3, len(doc))]]
-    if not after or after[0].text not in _DASHES:
-        return None
-    name = []
-    for tok in after[1:]:
-        if tok.is_space and "\n" in tok.text:
-            break
-        name.append(tok)
-    words = [t for t in name if not t.is_punct]
-    if not words or len(words) > MAX_SPEAKER_WORDS or not all(t.text[:1].isupper() for t in words):
-        return None
-    last = after[0].i + 1 + len(name)
-    end_of_paragraph = last >= len(doc) or (doc[last].is_space and "\n" in doc[last].text)
-    if not end_of_paragraph:
-        return None
-    return Cue(after[0], "dash", _cue_span(after[0]), (), (words[0].i, words[-1].i + 1))
 
 
 def _tag_verb(words: Span, at_start: bool) -> Cue | None:

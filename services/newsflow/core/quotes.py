@@ -8,7 +8,7 @@ import re
 
 from spacy.tokens import Doc, Span
 
-from newsflow.core.quote_cues import Cue, colon_cue, dash_cue, find_cues, frame_precision, speaking, tag_cue
+from newsflow.core.quote_cues import Cue, colon_cue, find_cues, frame_precision, speaking, tag_cue
 from newsflow.core.quote_marks import quoted_spans
 from newsflow.core.speakers import Speakers
 
@@ -362,10 +362,7 @@ def _cue_beside(doc: Doc, text: str, start: int, end: int, cues: list[Cue]) -> C
         and speaking(c.token)
     ]
     best = min(near, key=lambda c: min(abs(c.token.idx - start), abs(c.token.idx - end)), default=None)
-    return (
-        best or _tag_after(span, cues) or tag_cue(span) or (colon_cue(colon) if colon is not None else None)
-        or dash_cue(span)
-    )
+    return best or _tag_after(span, cues) or tag_cue(span) or (colon_cue(colon) if colon is not None else None)
 
 
 def _names_something(doc: Doc, start: int) -> bool:
