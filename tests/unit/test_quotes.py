@@ -28,7 +28,7 @@ DIRECT_E2E_FLOOR = 0.86
 def quotes(text: str) -> list[dict]:
     found = extract_quotes(load_pipeline()(text))
     for q in found:
-        for span in (q, q["speaker"], q["cue"], q["via"]):
+        for span in (q, q["speaker"], q["cue"], q["via"], *q["quoted"]):
             if span is not None:
                 assert text[span["start"] : span["end"]] == span["text"]
         assert 0.0 <= q["confidence"] <= 1.0
@@ -554,6 +554,19 @@ def test_seed(seed_quotes, words, types, speaker, speaker_text, cue, via):
         assert q["cue"]["text"] == cue
     if via:
         assert q["via"]["name"] == via
+
+
+def test_seed_joined_quotations_are_two_verbatim_fragments(seed_quotes):
+    """#5 and #6 are one attribution (as PolNeAR has it) with two quotations, each given
+    word for word without the tag between them."""
+    q = one(seed_quotes, "We should wait for some signals")
+    assert [part["text"] for part in q["quoted"]] == [
+        "We should wait for some signals from the Kiev regime, who should say whether they "
+        "want to hold a third round of direct talks or not,",
+        "We have repeatedly said that we would prefer achieving our goals through peaceful "
+        "political-diplomatic means.",
+    ]
+    assert one(seed_quotes, "Russia remains open")["quoted"] == []
 
 
 def test_seed_has_no_other_attributions(seed_quotes):

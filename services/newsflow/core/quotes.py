@@ -16,6 +16,7 @@ MIN_PRECISION = 0.35
 NESTED_TWIN_OVERLAP = 0.4  # of a nested attribution with the one it sits in, chosen on train
 MIN_QUOTE_WORDS = 4  # shorter ones are mostly scare quotes, unless their cue touches them
 _CLOSERS = {'"', "”", "'"}
+_MARKS = set('"“”\'‘’')
 _PARAGRAPH_BREAK = re.compile(r"\n\s*")
 _DEMONSTRATIVES = {"this", "that", "it"}
 _RELAY_LEMMAS = {"accord", "report", "quote", "cite"}
@@ -76,6 +77,7 @@ class _Attribution:
         return {
             **_chars(text, self.start, self.end),
             "type": _type(text, self.start, self.end, marks),
+            "quoted": [_chars(text, a, b) for a, b in _verbatim(text, self.start, self.end, marks)],
             "speaker": speaker,
             "cue": cue,
             "via": via_dict,
@@ -140,6 +142,22 @@ def _overlapping(spans: list[tuple[int, int]], start: int, end: int) -> list[tup
             out.append(spans[i])
         i += 1
     return out
+
+
+def _verbatim(text: str, start: int, end: int, marks: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The words inside quotation marks within the content, marks left out: what was said
+    word for word, one span per quotation ('"A," he said. "B."' is one attribution with
+    two), for consumers that show or count the verbatim fragments."""
+    spans = []
+    for a, b in _overlapping(marks, start, end):
+        a, b = max(a, start), min(b, end)
+        while a < b and (text[a] in _MARKS or text[a].isspace()):
+            a += 1
+        while b > a and (text[b - 1] in _MARKS or text[b - 1].isspace()):
+            b -= 1
+        if a < b:
+            spans.append((a, b))
+    return spans
 
 
 def _type(text: str, start: int, end: int, marks: list[tuple[int, int]]) -> str:
