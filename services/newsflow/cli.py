@@ -49,6 +49,7 @@ def build_parser() -> argparse.ArgumentParser:
     _common(p)
 
     p = sub.add_parser("worker", help="run the enrichment worker (transactional loop + faust app for trending)")
+    p.add_argument("--roles", help="enrich, trending or both (NEWSFLOW_ROLES, default both)")
     p.add_argument("--model", help="spaCy model package (NEWSFLOW_MODEL)")
     p.add_argument("--web-port", type=int, help="HTTP port: /metrics, /healthz (NEWSFLOW_WEB_PORT)")
     p.add_argument("--max-bytes", type=int, help="size limit per message (NEWSFLOW_MAX_BYTES)")

@@ -38,6 +38,7 @@ class Settings:
     log_format: str = "text"  # NEWSFLOW_LOG_FORMAT: text or json (JSON lines)
     trending_windows: str = "1h,24h:1h"  # NEWSFLOW_TRENDING_WINDOWS (size[:step], ...)
     trending_retention: str = "7d"  # NEWSFLOW_TRENDING_RETENTION (event time kept)
+    roles: str = "enrich,trending"  # NEWSFLOW_ROLES: what `newsflow worker` runs (enrich, trending)
     # Connecting to a secured cluster (docs/security.md)
     security_protocol: str = "PLAINTEXT"  # NEWSFLOW_SECURITY_PROTOCOL (SSL, SASL_PLAINTEXT, SASL_SSL)
     sasl_mechanism: str = "PLAIN"  # NEWSFLOW_SASL_MECHANISM (PLAIN, SCRAM-SHA-256, SCRAM-SHA-512)
@@ -60,6 +61,16 @@ class Settings:
                 values[field.name] = _convert(field.name, field.type, raw)
         return cls(**values)
 
+    @property
+    def worker_roles(self) -> frozenset[str]:
+        """The roles of `newsflow worker`, checked: "enrich" (the raw -> downstream loop,
+        with the spaCy model) and/or "trending" (the trending tables and their views)."""
+        roles = frozenset(r.strip() for r in self.roles.split(",") if r.strip())
+        if not roles or not roles <= ROLES:
+            raise SystemExit(f"NEWSFLOW_ROLES={self.roles!r}: a comma-separated subset of "
+                             f"{', '.join(sorted(ROLES))}")
+        return roles
+
     def override(self, **flags: object) -> "Settings":
         """A copy with the flags that were given (None means "not given")."""
         return replace(self, **{k: v for k, v in flags.items() if v is not None})
@@ -71,6 +82,7 @@ class Settings:
 
 
 SECRETS = frozenset({"sasl_password", "ssl_key_password"})
+ROLES = frozenset({"enrich", "trending"})
 _TRUE, _FALSE = ("1", "true", "yes", "on"), ("0", "false", "no", "off")
 
 

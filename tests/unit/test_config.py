@@ -22,3 +22,11 @@ def test_flags_override_the_environment_only_when_given():
 def test_bad_number_names_the_variable():
     with pytest.raises(SystemExit, match="NEWSFLOW_MAX_BYTES"):
         Settings.from_env({"NEWSFLOW_MAX_BYTES": "lots"})
+
+
+def test_worker_roles_are_checked():
+    assert Settings().worker_roles == {"enrich", "trending"}
+    assert Settings(roles=" trending ").worker_roles == {"trending"}
+    for bad in ("", "enrich,bogus", ","):
+        with pytest.raises(SystemExit, match="NEWSFLOW_ROLES"):
+            Settings(roles=bad).worker_roles

@@ -1,5 +1,9 @@
 """`newsflow worker`: the transactional enrichment loop inside a faust app.
 
+NEWSFLOW_ROLES picks what a worker runs: "enrich" (the loop below, with the spaCy model),
+"trending" (the tables fed from the entity topic) or both, the default. Enrichment scales
+with cores; trending is light and can live in a few small processes of its own.
+
 The raw topic is consumed by worker.transactional (our own exactly-once loop on aiokafka:
 faust's ``exactly_once`` loses to its open bugs, see docs/guarantees.md), run as a service
 of the faust app; faust itself keeps what it is good at: the trending tables fed from the
@@ -32,7 +36,10 @@ LAG_INTERVAL_SECONDS = 5.0
 STOP_SECONDS = 30.0  # for the batch in flight to finish or abort on SIGTERM
 
 
-def create_app(settings: Settings, enricher: Enricher) -> faust.App:
+def create_app(settings: Settings, enricher: Enricher | None) -> faust.App:
+    """The worker's faust app with its roles: the enrichment loop (given an enricher) and
+    the trending tables, as NEWSFLOW_ROLES says; /metrics, /healthz and /readyz always."""
+    roles = settings.worker_roles
     app = faust.App(
         f"{settings.app_id}-trending",
         **faust_options(settings),
@@ -50,6 +57,37 @@ def create_app(settings: Settings, enricher: Enricher) -> faust.App:
     )
     read_committed(app)
     metrics.start_worker_series()
+    probe = BrokerProbe(settings)
+    processor = _install_enrichment(app, settings, enricher, probe) if "enrich" in roles else None
+
+    @app.page("/metrics")
+    async def prometheus_metrics(web, request):
+        return web.bytes(generate_latest(), content_type=CONTENT_TYPE_LATEST.split(";")[0])
+
+    @app.page("/healthz")
+    async def healthz(web, request):
+        return web.json({"status": "ok"})
+
+    @app.page("/readyz")
+    async def readyz(web, request):
+        """Ready: broker reachable and, for the enrich role, raw partitions owned and
+        restored."""
+        broker = await probe.reachable()
+        body = {"roles": sorted(roles), "model_loaded": processor is not None,
+                "broker_reachable": broker}
+        if processor is not None:
+            body["assigned_partitions"] = sorted(tp.partition for tp in processor.assignment())
+        body["ready"] = broker and (processor is None or processor.ready)
+        return web.json(body, status=200 if body["ready"] else 503)
+
+    if "trending" in roles:
+        trending_app.install(app, settings)
+    return app
+
+
+def _install_enrichment(app: faust.App, settings: Settings, enricher: Enricher,
+                        probe: BrokerProbe) -> TransactionalProcessor:
+    """The transactional loop as a service of ``app``, and its lag report."""
     processor = TransactionalProcessor(settings, enricher)
 
     @app.service
@@ -75,37 +113,20 @@ def create_app(settings: Settings, enricher: Enricher) -> faust.App:
                     log.warning("enrichment loop did not stop in %.0fs: cancelled", STOP_SECONDS)
                     self._task.cancel()
 
-    probe = BrokerProbe(settings)
-
     @app.timer(LAG_INTERVAL_SECONDS)
     async def report_lag():
         await probe.update_lag(processor.assignment(), processor.highwater)
 
-    @app.page("/metrics")
-    async def prometheus_metrics(web, request):
-        return web.bytes(generate_latest(), content_type=CONTENT_TYPE_LATEST.split(";")[0])
-
-    @app.page("/healthz")
-    async def healthz(web, request):
-        return web.json({"status": "ok"})
-
-    @app.page("/readyz")
-    async def readyz(web, request):
-        assigned = sorted(tp.partition for tp in processor.assignment())
-        broker = await probe.reachable()
-        ready = broker and processor.ready
-        return web.json({"ready": ready, "model_loaded": True, "broker_reachable": broker,
-                         "assigned_partitions": assigned}, status=200 if ready else 503)
-
-    trending_app.install(app, settings)
-    return app
+    return processor
 
 
 def run(settings: Settings) -> int:
-    """Check the connection and load the model first (fail fast with one clear line), then
-    run the faust worker until stopped."""
+    """Check the connection and, for the enrich role, load the model first (fail fast with
+    one clear line), then run the faust worker until stopped."""
+    roles = settings.worker_roles
     asyncio.run(check(settings, "worker"))
-    enricher = Enricher.load(settings.model, batch_size=settings.batch_size)
+    enricher = (Enricher.load(settings.model, batch_size=settings.batch_size)
+                if "enrich" in roles else None)
     Path(settings.data_dir).mkdir(parents=True, exist_ok=True)
     app = create_app(settings, enricher)
     worker = faust.Worker(
