@@ -104,6 +104,7 @@ def test_speaker_tag_parsed_as_its_own_sentence(text, speaker):
     [
         ('"If you ask one more mean question, I may have to leave the stage," Cruz quipped.', "Cruz", "quipped"),
         ("“Is Obama profiling?” reacted Trump.", "Trump", "reacted"),
+        ("“Go back to Univision,” Trump barked and a security guard escorted Ramos out.", "Trump", "barked"),
     ],
 )
 def test_any_verb_in_a_tag_touching_the_quote_is_its_cue(text, speaker, cue):

@@ -31,6 +31,7 @@ _CLAUSES = {"ccomp", "advcl", "parataxis", "punct"}
 _NOT_CLAUSE_HEADS = {"relcl", "acl", "pcomp", "amod", "aux", "auxpass"}
 _EDGE_JUNK = {"PUNCT", "CCONJ", "SPACE"}
 _NOUN_MODIFIERS = {"compound", "amod", "det", "poss", "nummod"}
+_NOMINAL_POS = {"PROPN", "NOUN", "DET", "ADJ", "NUM", "PART"}
 
 
 @dataclass(frozen=True)
@@ -211,19 +212,28 @@ def tag_cue(quote: Span) -> Cue | None:
 def _tag_verb(words: Span, at_start: bool) -> Cue | None:
     """The cue of a tag: the first (or last) verb of the words beside a quote, with a
     speaker that, with the verb, fills the words up to the quote. A speaking verb the
-    parser took for a noun ('," the two write.') has the words before it as speaker."""
+    parser took for a noun ('," the two write.'), or one it left without a subject after
+    taking the name for part of the verb ('," Bozell answers.'), has the words before it
+    as speaker."""
     verbs = [t for t in words if t.pos_ == "VERB" or speaking(t)]
     if not verbs:
         return None
     verb = verbs[0] if at_start else verbs[-1]
     source = _source(verb) if verb.pos_ == "VERB" else None
-    if source is None and at_start and verb.i > words.start and verb.pos_ != "VERB":
+    before = words.doc[words.start : verb.i]
+    if source is None and at_start and before and (verb.pos_ != "VERB" or _nominal(before)):
         source = (words.start, verb.i)
     if source is None:
         return None
     clause = (min(source[0], verb.i), max(source[1], verb.i + 1))
     touches = clause[0] == words.start if at_start else clause[1] == words.end
     return Cue(verb, "tag", _cue_span(verb), (), source) if touches else None
+
+
+def _nominal(words: Span) -> bool:
+    """Whether the words are a bare noun phrase: nouns and names with their determiners
+    and modifiers, no verb or clause."""
+    return any(t.pos_ in ("PROPN", "NOUN") for t in words) and all(t.pos_ in _NOMINAL_POS for t in words)
 
 
 def _clause_closed_by(colon: Token) -> Token | None:
