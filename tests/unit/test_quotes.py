@@ -261,6 +261,27 @@ def test_name_before_colon_speaks_the_quote():
 @pytest.mark.parametrize(
     "text, speaker",
     [
+        (
+            "Pollsters agree - Carl Bialik: “One of the biggest lessons was a simple one: keep on contacting "
+            "voters as late as possible.”",
+            "Carl Bialik",
+        ),
+        (
+            "What that means for this year - More from Jones: “The partisanship of the state population is a "
+            "starting point in determining a state’s likely vote.”",
+            "Jones",
+        ),
+    ],
+)
+def test_name_signed_before_a_colon_speaks_whatever_clause_precedes(text, speaker):
+    """The roundup convention: a summary, a dash (or 'from'), the source's name, a colon."""
+    found = quotes(text)
+    assert [(q["type"], q["speaker"]["text"]) for q in found] == [("direct", speaker)]
+
+
+@pytest.mark.parametrize(
+    "text, speaker",
+    [
         ('The scheduling was so odd that a spokesman could only quip: "I guess Christmas Eve was booked."', "a spokesman"),
         ('Clinton has since apologized for what happened: "Yes, I should have used two email addresses."', "Clinton"),
     ],

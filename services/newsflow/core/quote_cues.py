@@ -31,6 +31,8 @@ _CLAUSES = {"ccomp", "advcl", "parataxis", "punct"}
 _NOT_CLAUSE_HEADS = {"relcl", "acl", "pcomp", "amod", "aux", "auxpass"}
 _EDGE_JUNK = {"PUNCT", "CCONJ", "SPACE"}
 _NOUN_MODIFIERS = {"compound", "amod", "det", "poss", "nummod"}
+_PLACES = {"GPE", "LOC", "FAC"}
+_SIGNING_MARKS = {"-", "–", "—", "--"}
 _NOMINAL_POS = {"PROPN", "NOUN", "DET", "ADJ", "NUM", "PART"}
 
 
@@ -190,6 +192,35 @@ def colon_cue(colon: Token) -> Cue | None:
     if names and all(t.is_punct or t.pos_ == "PROPN" for t in doc[names[-1].end : colon.i]):
         return Cue(colon, "colon", _cue_span(colon), (), (names[-1].start, names[-1].end))
     return None
+
+
+def signed_colon_cue(colon: Token) -> Cue | None:
+    """'Pollsters agree - Carl Bialik: "..."', 'More from Jones: "..."': a name set off by
+    a dash or 'from' right before a colon is whom the quote after it comes from, whatever
+    clause comes before (the roundup convention: a summary, then the source's words). The
+    name is a few capitalised words ('Frank Newport and Jim Harter'), which the parser
+    often does not know."""
+    doc = colon.doc
+    i = colon.i - 1
+    while i > colon.i - MAX_SPEAKER_WORDS and i > colon.sent.start and not _signs(doc[i]):
+        i -= 1
+    name = doc[i + 1 : colon.i]
+    if not _signs(doc[i]) or not _capitalised_names(name):
+        return None
+    return Cue(colon, "colon", _cue_span(colon), (), (name.start, name.end))
+
+
+def _signs(tok: Token) -> bool:
+    """A dash standing apart ('agree - Carl Bialik', not 'R-S.C.') or 'from'."""
+    return tok.lower_ == "from" or (tok.text in _SIGNING_MARKS and bool(tok.whitespace_))
+
+
+def _capitalised_names(words: Span) -> bool:
+    """Words that can only name who speaks: capitalised, joined by 'and' at most, no verb,
+    no place ('Curiel was from Mexico:')."""
+    names = [t for t in words if t.lower_ not in ("and", "&")]
+    capitalised = bool(names) and all(t.text[:1].isupper() and t.ent_type_ not in _PLACES for t in names)
+    return capitalised and _names_a_speaker(names)
 
 
 def tag_cue(quote: Span) -> Cue | None:

@@ -8,7 +8,7 @@ import re
 
 from spacy.tokens import Doc, Span
 
-from newsflow.core.quote_cues import Cue, colon_cue, find_cues, frame_precision, speaking, tag_cue
+from newsflow.core.quote_cues import Cue, colon_cue, find_cues, frame_precision, signed_colon_cue, speaking, tag_cue
 from newsflow.core.quote_marks import quoted_spans
 from newsflow.core.speakers import Speakers
 
@@ -360,7 +360,8 @@ def _place_quote(
 def _cue_beside(doc: Doc, text: str, start: int, end: int, cues: list[Cue]) -> Cue | None:
     """The nearest cue with a source in the sentences the quote touches, outside the quote
     and in its paragraph: 'X said: "..."', '"...," said X, the senator.'; else the clause
-    a colon right before the quote closes, even in the paragraph before."""
+    a colon right before the quote closes, even in the paragraph before. A name signed
+    before that colon comes first (see signed_colon_cue)."""
     span = doc.char_span(start, end, alignment_mode="expand")
     if span is None:
         return None
@@ -371,6 +372,9 @@ def _cue_beside(doc: Doc, text: str, start: int, end: int, cues: list[Cue]) -> C
     colon = doc[before] if before >= 0 and doc[before].text.endswith(":") else None  # '):' too
     if colon is not None:
         lo = colon.sent.start
+        signed = signed_colon_cue(colon)
+        if signed is not None:
+            return signed
     para_lo = text.rfind("\n", 0, start) + 1
     para_hi = text.find("\n", end) % (len(text) + 1)
     near = [
