@@ -131,6 +131,16 @@ def test_tag_subject_outside_the_quote_the_parser_ran_into_it():
     assert q["speaker"]["text"] == "Briggs"
 
 
+def test_participle_the_parser_hung_inside_the_quote_keeps_the_main_subject():
+    """Its object is whom the words were addressed to, not who said them."""
+    text = (
+        "Weaver didn’t seem particularly impressed with Sanders’ comments Tuesday, telling reporters, "
+        "“A lot of people said the governor should step down.”"
+    )
+    q = one(quotes(text), "step down")
+    assert (q["type"], q["speaker"]["text"]) == ("direct", "Weaver")
+
+
 def test_speaker_through_a_preposition():
     q = one(quotes("Husted continued by saying that the state would appeal the decision."), "appeal")
     assert q["speaker"]["name"] == "Husted"

@@ -163,10 +163,23 @@ def _inverted_subject(tok: Token, inside: set[int]) -> tuple[int, int] | None:
             while head is not None and head.dep_ in _NOUN_MODIFIERS and head.head.i < tok.i:
                 head = head.head
             return _subtree(head) if head is not None else None
+        if tok.tag_ == "VBG":
+            return _subject_before(tok, inside)
     for child in tok.rights:
         if child.i not in inside and child.pos_ in ("PROPN", "NOUN", "PRON"):
             return _subtree(child)
     return None
+
+
+def _subject_before(participle: Token, inside: set[int]) -> tuple[int, int] | None:
+    """'Clinton seemed ready to riff on it, telling the crowd, "Some people get ..."': a
+    participle the parser hung inside the quote after it belongs to the sentence's main
+    clause before it; its object is the audience, not the speaker."""
+    root = participle.sent.root
+    if root.i >= participle.i or root.i in inside:
+        return None
+    source = _subject(root)
+    return source if source is not None and source[0] not in inside else None
 
 
 def _inside(doc: Doc, marks: list[tuple[int, int]]) -> set[int]:
