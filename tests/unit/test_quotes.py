@@ -253,6 +253,23 @@ def test_gloss_after_quote_closed_on_comma_is_left_out():
     assert q["type"] == "direct"
 
 
+@pytest.mark.parametrize(
+    "text, content",
+    [
+        (
+            "Beck has called the Texas senator “the next George Washington” – the Founding Father whom Beck idolizes.",
+            "the Texas senator “the next George Washington”",
+        ),
+        (
+            'Rubio said that "every candidate on the stage" - including Cruz - favored some sort of legalization.',
+            'that "every candidate on the stage" - including Cruz - favored some sort of legalization',
+        ),
+    ],
+)
+def test_dash_after_the_last_quote_opens_an_aside_unless_it_closes_again(text, content):
+    assert [q["text"] for q in quotes(text)] == [content]
+
+
 def test_multi_sentence_quote_after_colon_cue():
     text = 'Governor Ann Lee told reporters: "We are ready. The money is there. We will act now."'
     q = one(quotes(text), "We are ready")

@@ -17,6 +17,7 @@ NESTED_TWIN_OVERLAP = 0.4  # of a nested attribution with the one it sits in, ch
 MIN_QUOTE_WORDS = 4  # shorter ones are mostly scare quotes, unless their cue touches them
 _CLOSERS = {'"', "”", "'"}
 _MARKS = set('"“”\'‘’')
+_DASHES = set("-–—")
 _PARAGRAPH_BREAK = re.compile(r"\n\s*")
 _DEMONSTRATIVES = {"this", "that", "it"}
 _RELAY_LEMMAS = {"accord", "report", "quote", "cite"}
@@ -112,7 +113,7 @@ def content_span(doc: Doc, text: str, cue: Cue, marks: list[tuple[int, int]]) ->
     inner = _overlapping(marks, start, end)
     for m_start, m_end in inner:
         start, end = min(start, m_start), max(end, m_end)
-    if inner and _tail_is_aside(text, inner[-1][1], end):
+    if inner and (_tail_is_aside(text, inner[-1][1], end) or _dash_after(text, start, inner[-1][1], end)):
         end = inner[-1][1]
     return start, end
 
@@ -130,6 +131,17 @@ def _tail_is_aside(text: str, quote_end: int, end: int) -> bool:
     comma (before or after its mark, the NYT's '' included) is the reporter's gloss,
     which PolNeAR leaves out of the content."""
     return end > quote_end and "," in text[quote_end - 3 : quote_end + 1]
+
+
+def _dash_after(text: str, start: int, quote_end: int, end: int) -> bool:
+    """'Bush is "not smart enough to win" — and more': a dash after the content's last
+    quote opens the reporter's aside to its end, unless it closes one the content opened
+    before ('a referendum — "No to Free Lawyers" — for June 5') or the aside closes with
+    another and the clause goes on ('"every candidate" - including Cruz - favored')."""
+    tail = text[quote_end:end].lstrip()
+    if tail[:1] not in _DASHES or any(c in _DASHES for c in text[start:quote_end]):
+        return False
+    return not any(c in _DASHES for c in tail.lstrip("".join(_DASHES)))
 
 
 def _overlapping(spans: list[tuple[int, int]], start: int, end: int) -> list[tuple[int, int]]:
