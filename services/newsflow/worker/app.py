@@ -36,9 +36,12 @@ LAG_INTERVAL_SECONDS = 5.0
 STOP_SECONDS = 30.0  # for the batch in flight to finish or abort on SIGTERM
 
 
-def create_app(settings: Settings, enricher: Enricher | None) -> faust.App:
-    """The worker's faust app with its roles: the enrichment loop (given an enricher) and
-    the trending tables, as NEWSFLOW_ROLES says; /metrics, /healthz and /readyz always."""
+def create_app(settings: Settings, enricher: Enricher | None) -> tuple[faust.App, list[mode.Service]]:
+    """The worker's faust app with its roles, as NEWSFLOW_ROLES says: the enrichment loop
+    (given an enricher) and the trending tables; /metrics, /healthz and /readyz always.
+    Also the services to run beside the app: the loop is no child of the app, since faust
+    starts its children only once its own group has recovered, which after a crash waits
+    for the dead member to time out."""
     roles = settings.worker_roles
     app = faust.App(
         f"{settings.app_id}-trending",
@@ -54,11 +57,17 @@ def create_app(settings: Settings, enricher: Enricher | None) -> faust.App:
         consumer_max_fetch_size=MAX_REQUEST_BYTES,
         producer_max_request_size=MAX_REQUEST_BYTES,
         producer_acks=-1,
+        # faust's default of 60 s keeps a crashed worker's trending partitions (and the
+        # restarted worker's recovery) waiting a minute; the enrichment loop's group uses 10
+        broker_session_timeout=10.0,
     )
     read_committed(app)
     metrics.start_worker_series()
     probe = BrokerProbe(settings)
-    processor = _install_enrichment(app, settings, enricher, probe) if "enrich" in roles else None
+    processor, services = None, []
+    if "enrich" in roles:
+        processor = TransactionalProcessor(settings, enricher)
+        services.append(_enrichment_service(app, processor, probe))
 
     @app.page("/metrics")
     async def prometheus_metrics(web, request):
@@ -82,15 +91,13 @@ def create_app(settings: Settings, enricher: Enricher | None) -> faust.App:
 
     if "trending" in roles:
         trending_app.install(app, settings)
-    return app
+    return app, services
 
 
-def _install_enrichment(app: faust.App, settings: Settings, enricher: Enricher,
-                        probe: BrokerProbe) -> TransactionalProcessor:
-    """The transactional loop as a service of ``app``, and its lag report."""
-    processor = TransactionalProcessor(settings, enricher)
+def _enrichment_service(app: faust.App, processor: TransactionalProcessor,
+                        probe: BrokerProbe) -> mode.Service:
+    """The transactional loop as a service, and its lag report on the app's timer."""
 
-    @app.service
     class EnrichmentLoop(mode.Service):
         """Starts the loop with the app; on stop, lets its batch commit or abort first."""
 
@@ -117,7 +124,7 @@ def _install_enrichment(app: faust.App, settings: Settings, enricher: Enricher,
     async def report_lag():
         await probe.update_lag(processor.assignment(), processor.highwater)
 
-    return processor
+    return EnrichmentLoop()
 
 
 def run(settings: Settings) -> int:
@@ -128,9 +135,9 @@ def run(settings: Settings) -> int:
     enricher = (Enricher.load(settings.model, batch_size=settings.batch_size)
                 if "enrich" in roles else None)
     Path(settings.data_dir).mkdir(parents=True, exist_ok=True)
-    app = create_app(settings, enricher)
+    app, services = create_app(settings, enricher)
     worker = faust.Worker(
-        app, loglevel=settings.log_level.upper(), quiet=True,
+        app, *services, loglevel=settings.log_level.upper(), quiet=True,
         logging_config=logs.dict_config(settings.log_level, settings.log_format),
     )
     worker.execute_from_commandline()
