@@ -141,6 +141,15 @@ def test_participle_the_parser_hung_inside_the_quote_keeps_the_main_subject():
     assert (q["type"], q["speaker"]["text"]) == ("direct", "Weaver")
 
 
+def test_inverted_tag_speaker_with_an_appositive_is_not_the_addressee():
+    text = (
+        '"That was a good speech you gave last night, Mr. President," Representative Steve Cohen, '
+        "Democrat of Tennessee, told Mr. Obama as he stopped to have his picture taken."
+    )
+    q = one(quotes(text), "good speech")
+    assert (q["type"], q["speaker"]["text"]) == ("direct", "Representative Steve Cohen")
+
+
 def test_speaker_through_a_preposition():
     q = one(quotes("Husted continued by saying that the state would appeal the decision."), "appeal")
     assert q["speaker"]["name"] == "Husted"

@@ -21,6 +21,7 @@ _LINES_DATA = Path(__file__).parent / "data" / "quote_lines.json"
 _NAMED = {"PERSON", "ORG", "GPE", "NORP"}
 MIN_SPEAKING_SHARE = 0.3
 MAX_SPEAKER_WORDS = 6  # words before a colon that may name who speaks the rest of the line
+MAX_TAG_WORDS = 12  # between a quote and its verb: a name and its appositive, chosen on train
 MAX_HEADLINE_WORDS = 30
 _OBJECTS = ("dobj", "attr", "oprd")
 _OBJECT_COMPLEMENTS = ("prep", "oprd", "xcomp")
@@ -155,9 +156,10 @@ def _names_a_speaker(words: list[Token]) -> bool:
 def _inverted_subject(tok: Token, inside: set[int]) -> tuple[int, int] | None:
     """'"My bosses ...," said Mr. Conant': the parser took a subject from inside the quote;
     the speaker is the noun phrase after the verb, or the one between the quote and the
-    verb ('"...," Ramos, 58, told AFP')."""
+    verb ('"...," Ramos, 58, told AFP'; 'Representative Steve Cohen, Democrat of
+    Tennessee, told Mr. Obama')."""
     if not _after_quote(tok):
-        between = [t for t in tok.doc[max(0, tok.i - MAX_SPEAKER_WORDS) : tok.i] if t.i not in inside]
+        between = [t for t in tok.doc[max(0, tok.i - MAX_TAG_WORDS) : tok.i] if t.i not in inside]
         if between and between[0].i - 1 in inside:
             head = next((t for t in between if t.pos_ in ("PROPN", "NOUN", "PRON")), None)
             while head is not None and head.dep_ in _NOUN_MODIFIERS and head.head.i < tok.i:
