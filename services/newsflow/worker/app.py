@@ -5,8 +5,8 @@ NEWSFLOW_ROLES picks what a worker runs: "enrich" (the loop below, with the spaC
 with cores; trending is light and can live in a few small processes of its own.
 
 The raw topic is consumed by worker.transactional (our own exactly-once loop on aiokafka:
-faust's ``exactly_once`` loses to its open bugs, see docs/guarantees.md), run as a service
-of the faust app; faust itself keeps what it is good at: the trending tables fed from the
+faust's ``exactly_once`` loses to its open bugs, see docs/guarantees.md), run by the faust
+worker beside the app; faust itself keeps what it is good at: the trending tables fed from the
 entity topic, their changelogs and the web server (/metrics, /healthz, /readyz,
 /trending). faust's consumer group is ``<app_id>-trending`` so that it never shares a
 group with the loop's (``<app_id>``).

@@ -20,7 +20,7 @@ either wholly visible downstream with its offsets committed, or not at all.
 * NEWSFLOW_GUARANTEE=at_least_once: plain sends, then the dedupe markers, then a consumer
   commit; a crash in between may publish a batch twice (same keys downstream).
 
-`newsflow worker` (worker.app) runs this loop as a service of its faust app.
+`newsflow worker` (worker.app) runs this loop beside its faust app.
 """
 
 from __future__ import annotations
