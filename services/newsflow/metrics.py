@@ -43,20 +43,23 @@ CONSUMER_LAG = Gauge(
 INGESTED = Counter(
     "newsflow_ingest_articles_total", "Articles the producer handled, by outcome", ["outcome"]
 )
+TRANSACTION_OUTCOMES = ("committed", "aborted", "fenced")
 TRANSACTIONS = Counter(
     "newsflow_transactions_total",
     "Worker batches by how their transaction (or at-least-once commit) ended",
-    ["outcome"],  # committed, aborted, fenced
+    ["outcome"],  # TRANSACTION_OUTCOMES
 )
+RETRY_KINDS = ("batch", "restore", "clients")
 RETRIES = Counter(
     "newsflow_retries_total",
     "Transient failures the worker retried after a backoff, by what failed",
-    ["kind"],  # batch, restore, clients
+    ["kind"],  # RETRY_KINDS
 )
+DUPLICATE_KINDS = ("article", "redelivery")
 DUPLICATES_SKIPPED = Counter(
     "newsflow_duplicates_skipped_total",
     "Raw records not processed again: an article already seen, or a redelivered record",
-    ["kind"],  # article, redelivery
+    ["kind"],  # DUPLICATE_KINDS
 )
 DEDUPE_RESTORE_SECONDS = Histogram(
     "newsflow_dedupe_restore_seconds",
@@ -75,11 +78,11 @@ def start_worker_series() -> None:
         MESSAGES_PRODUCED.labels(topic.role)
     for reason in BadArticle.REASONS:
         DEAD_LETTERS.labels(reason, "worker")
-    for outcome in ("committed", "aborted", "fenced"):
+    for outcome in TRANSACTION_OUTCOMES:
         TRANSACTIONS.labels(outcome)
-    for kind in ("batch", "restore", "clients"):
+    for kind in RETRY_KINDS:
         RETRIES.labels(kind)
-    for kind in ("article", "redelivery"):
+    for kind in DUPLICATE_KINDS:
         DUPLICATES_SKIPPED.labels(kind)
 
 
