@@ -58,6 +58,10 @@ def one(found: list[dict], words: str) -> dict:
         ("Sanders' aide says 'rock'n'roll is dead' in the '90s", ["'rock'n'roll is dead'"]),
         ("'Tis the season, don't 'em", []),
         ('He said "a ‘big’ win" today, aides\' view.', ['"a ‘big’ win"']),
+        ("the film “Frozen“ and the books", ["“Frozen“"]),  # an opener typed for the closer
+        ("“the best in the world“ and “the best in the Middle East.”", ["“the best in the world“", "“the best in the Middle East.”"]),
+        ("He said ”no way” today.", ["”no way”"]),
+        ("He said “yes and “no” today.", ["“no”"]),  # a second opener before a word restarts
     ],
 )
 def test_quoted_spans(text, expected):
@@ -105,6 +109,7 @@ def test_speaker_tag_parsed_as_its_own_sentence(text, speaker):
         ('"If you ask one more mean question, I may have to leave the stage," Cruz quipped.', "Cruz", "quipped"),
         ("“Is Obama profiling?” reacted Trump.", "Trump", "reacted"),
         ("“Go back to Univision,” Trump barked and a security guard escorted Ramos out.", "Trump", "barked"),
+        ("Sanders shot back, “Secretary Clinton called them out. They must have been really crushed.”", "Sanders", "shot"),
     ],
 )
 def test_any_verb_in_a_tag_touching_the_quote_is_its_cue(text, speaker, cue):

@@ -34,6 +34,7 @@ _EDGE_JUNK = {"PUNCT", "CCONJ", "SPACE"}
 _NOUN_MODIFIERS = {"compound", "amod", "det", "poss", "nummod"}
 _PLACES = {"GPE", "LOC", "FAC"}
 _SIGNING_MARKS = {"-", "–", "—", "--"}
+_TAG_TAILS = ("advmod", "prt")  # 'Sanders shot back, "..."'
 _NOMINAL_POS = {"PROPN", "NOUN", "DET", "ADJ", "NUM", "PART"}
 
 
@@ -271,7 +272,8 @@ def _tag_verb(words: Span, at_start: bool) -> Cue | None:
         source = (words.start, verb.i)
     if source is None:
         return None
-    clause = (min(source[0], verb.i), max(source[1], verb.i + 1))
+    last = max([verb.i] + [c.i for c in verb.rights if c.dep_ in _TAG_TAILS and c.i < words.end])
+    clause = (min(source[0], verb.i), max(source[1], last + 1))
     touches = clause[0] == words.start if at_start else clause[1] == words.end
     return Cue(verb, "tag", _cue_span(verb), (), source) if touches else None
 

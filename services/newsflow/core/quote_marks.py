@@ -38,6 +38,10 @@ def _in_paragraph(para: str, offset: int) -> list[tuple[int, int]]:
     for match in _MARK.finditer(para):
         mark, pos = match.group(), match.start()
         opening = mark in _OPENERS or (mark not in _CLOSERS and start is None)
+        if opening and start is not None and _closes_here(para, pos, match.end()):
+            opening = False  # 'the film “Frozen“ and': an opener typed for a closer
+        elif not opening and start is None and _opens_here(para, pos, match.end()):
+            opening = True
         if opening and start is None:
             start = pos
         elif not opening and start is not None:
@@ -48,3 +52,15 @@ def _in_paragraph(para: str, offset: int) -> list[tuple[int, int]]:
     if start is not None and para[start:].strip() not in ("", "''", '"', "“"):
         spans.append((offset + start, offset + len(para.rstrip())))
     return spans
+
+
+def _closes_here(para: str, pos: int, end: int) -> bool:
+    """Whether a mark stands where a quote closes: right after a word or a stop, before a
+    space, a stop or the line's end."""
+    return pos > 0 and not para[pos - 1].isspace() and (end == len(para) or not para[end].isalnum())
+
+
+def _opens_here(para: str, pos: int, end: int) -> bool:
+    """Whether a mark stands where a quote opens: after a space or the line's start,
+    right before a word."""
+    return (pos == 0 or para[pos - 1].isspace()) and end < len(para) and para[end].isalnum()
