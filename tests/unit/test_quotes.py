@@ -136,6 +136,12 @@ def test_tag_subject_outside_the_quote_the_parser_ran_into_it():
     assert q["speaker"]["text"] == "Briggs"
 
 
+def test_speaker_asked_to_speak_is_the_passive_subject():
+    text = 'The debate was so subdued that Mr. Trump was prompted to say, "So far, I cannot believe how civil it has been."'
+    q = one(quotes(text), "So far")
+    assert (q["speaker"]["name"], q["cue"]["text"]) == ("Trump", "say")
+
+
 def test_participle_the_parser_hung_inside_the_quote_keeps_the_main_subject():
     """Its object is whom the words were addressed to, not who said them."""
     text = (

@@ -446,9 +446,9 @@ def _subject(tok: Token) -> tuple[int, int] | None:
     reporter = _reporting_ancestor(tok)
     if reporter is not None:
         return _subject(reporter)
-    node = tok
+    node, deps = tok, ("nsubj", "csubj")
     for _ in range(4):
-        subjects = [c for c in node.children if c.dep_ in ("nsubj", "csubj") and _same_paragraph(c, node)]
+        subjects = [c for c in node.children if c.dep_ in deps and _same_paragraph(c, node)]
         if subjects:  # two when the parser runs a quote into the tag: the nearest
             return _subtree(min(subjects, key=lambda c: abs(c.i - node.i)))
         for child in node.children:
@@ -463,6 +463,8 @@ def _subject(tok: Token) -> tuple[int, int] | None:
         if _modifies_its_speaker(node):
             return _subtree(node.head, stop=node)
         through_preposition = node.dep_ == "pcomp" and node.head.dep_ == "prep"  # 'continued by saying'
+        # 'Mr. Trump was prompted to say': the one asked to speak is who speaks
+        deps = ("nsubj", "csubj", "nsubjpass") if node.dep_ == "xcomp" else ("nsubj", "csubj")
         node = node.head.head if through_preposition else node.head
     return None
 
