@@ -351,10 +351,25 @@ def test_quote_left_open_runs_on_into_the_next_paragraph():
     assert (q["type"], q["speaker"]["name"], q["cue"]["text"]) == ("direct", "Mark Fisher", "said")
 
 
-def test_continuation_in_same_paragraph_belongs_to_last_speaker():
-    text = 'The strike will go on, Mark Fisher said on Monday. "We have waited long enough for this."'
-    q = one(quotes(text), "We have waited")
-    assert q["speaker"]["name"] == "Mark Fisher"
+def test_continuation_in_same_paragraph_joins_the_statement_before_it():
+    """PolNeAR annotates the paraphrase and the quote after it as one content."""
+    text = (
+        "Greene added that the Fed very much wants to get out of the way before the election. "
+        "“They don’t like to talk about it, but I think they will be moving more for political reasons.”"
+    )
+    found = quotes(text)
+    assert len(found) == 1
+    assert found[0]["text"].startswith("that the Fed") and found[0]["text"].endswith("political reasons.”")
+    assert (found[0]["speaker"]["name"], found[0]["cue"]["text"]) == ("Greene", "added")
+
+
+def test_continuation_belongs_to_the_latest_speaking_cue():
+    text = (
+        'Many Americans then saw the Democrats as "the party of overwhelming government," From said. '
+        '"Our challenge was: How do you tackle those problems in a way that is the most progressive?"'
+    )
+    q = one(quotes(text), "Our challenge")
+    assert q["speaker"]["text"] == "From"
 
 
 def test_lone_quote_paragraph_without_cue_is_left_out():

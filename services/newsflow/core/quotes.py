@@ -364,6 +364,10 @@ def _place_quote(
     owner = _last_speaker(text, found, start)
     if owner is None:
         return None
+    last = _before(found, start)
+    if last is owner:  # 'X said that A. "B."' is one statement, as PolNeAR annotates it
+        _join(text, last, start, end)
+        return None
     att = _Attribution(start, end, None, 0.5)
     att.inherited = owner
     return att
@@ -489,7 +493,7 @@ def _runs_on(text: str, found: list[_Attribution], start: int) -> _Attribution |
     paragraph left open (the convention for a quote running over paragraphs) or closed by
     its speaker tag ('"A," he said.' then '"B."'). PolNeAR annotates all the paragraphs as
     one content."""
-    last = max((a for a in found if a.start < start), key=lambda a: a.start, default=None)
+    last = _before(found, start)
     if last is None or (last.inherited or last).source is None:
         return None
     if len(_PARAGRAPH_BREAK.findall(text, last.end, start)) != 1:
@@ -502,12 +506,24 @@ def _runs_on(text: str, found: list[_Attribution], start: int) -> _Attribution |
 
 def _last_speaker(text: str, found: list[_Attribution], before: int) -> _Attribution | None:
     """The attribution a continuation quote belongs to: the one just before it, if it has a
-    speaker and is in the quote's paragraph. Otherwise the quote is left out: on PolNeAR
-    train a speaker guessed from further back is wrong about half the time."""
-    last = max((a for a in found if a.start < before), key=lambda a: a.start, default=None)
-    if last is None:
+    speaker and is in the quote's paragraph, or the one of a later speaking cue ('"A,"
+    which many saw as B, From said. "C."' is From's). Otherwise the quote is left out: on
+    PolNeAR train a speaker guessed from further back is wrong about half the time."""
+    last = _before(found, before)
+    if last is None or _PARAGRAPH_BREAK.search(text, last.end, before):
         return None
     owner = last.inherited or last
-    if owner.source is None:
-        return None
-    return owner if not _PARAGRAPH_BREAK.search(text, last.end, before) else None
+    spoken = [a for a in found if a.cue is not None and a.source is not None and a.cue.token.idx < before]
+    latest = max(spoken, key=lambda a: a.cue.token.idx, default=None)
+    if latest is not None and speaking(latest.cue.token) and latest.cue.token.idx > _cue_at(owner):
+        return latest
+    return owner if owner.source is not None else None
+
+
+def _before(found: list[_Attribution], at: int) -> _Attribution | None:
+    """The attribution starting last before a position."""
+    return max((a for a in found if a.start < at), key=lambda a: a.start, default=None)
+
+
+def _cue_at(att: _Attribution) -> int:
+    return att.cue.token.idx if att.cue is not None else -1
