@@ -18,3 +18,12 @@ def test_model_without_a_parser_is_refused(tmp_path):
     stripped.to_disk(tmp_path / "no_parser")
     with pytest.raises(RuntimeError, match="lacks the components parser"):
         nlp.load_pipeline(str(tmp_path / "no_parser"))
+
+
+def test_a_line_break_ends_the_sentence():
+    """The model alone runs a headline without a stop into the paragraph after it."""
+    text = "Ex-CIA chief Petraeus testifies Benghazi attack was terrorism\nThe hearing was closed but King spoke."
+    assert [s.text.strip() for s in nlp.load_pipeline()(text).sents] == [
+        "Ex-CIA chief Petraeus testifies Benghazi attack was terrorism",
+        "The hearing was closed but King spoke.",
+    ]
