@@ -117,6 +117,17 @@ def test_any_verb_in_a_tag_touching_the_quote_is_its_cue(text, speaker, cue):
     assert [(q["type"], q["speaker"]["name"], q["cue"]["text"]) for q in found] == [("direct", speaker, cue)]
 
 
+def test_an_unsure_reading_of_the_tag_does_not_take_the_quote():
+    text = (
+        "NBC’s Chuck Todd asked the GOP frontrunner about the Twitter kerfuffle. "
+        "“Did you know it was Mussolini?” Todd asked the real estate mogul."
+    )
+    found = quotes(text)
+    q = one(found, "Mussolini")
+    assert (q["text"], q["type"], q["speaker"]["text"]) == ("“Did you know it was Mussolini?”", "direct", "Todd")
+    assert not [x for x in found if "mogul" in x["text"]]
+
+
 def test_quote_after_someone_else_speaks_is_not_joined():
     text = "“Look at what you did,” Franken said. Silverman responded, “Thank God they can fix this later.”"
     found = quotes(text)

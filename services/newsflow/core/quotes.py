@@ -13,6 +13,7 @@ from newsflow.core.quote_marks import quoted_spans
 from newsflow.core.speakers import Speakers
 
 MIN_PRECISION = 0.35
+SURE_PRECISION = 0.4  # below it a cue's attribution only fills a gap the others leave; chosen on train
 NESTED_TWIN_OVERLAP = 0.4  # of a nested attribution with the one it sits in, chosen on train
 MIN_QUOTE_WORDS = 4  # shorter ones are mostly scare quotes, unless their cue touches them
 _CLOSERS = {'"', "”", "'"}
@@ -36,9 +37,11 @@ def extract_quotes(doc: Doc) -> list[dict]:
         score = frame_precision(cue)
         if score >= MIN_PRECISION and cue.content:
             found.append(_Attribution(*content_span(doc, text, cue, marks), cue, score))
-    found = _merge_overlaps(found)
+    unsure = _merge_overlaps([a for a in found if a.score < SURE_PRECISION])
+    found = _merge_overlaps([a for a in found if a.score >= SURE_PRECISION])
     _credit_demonstratives(found, cues)
-    found = _without_nested_twins(_add_bare_quotes(doc, text, found, marks, cues))
+    found = _with_gaps_filled(_add_bare_quotes(doc, text, found, marks, cues), unsure)
+    found = _without_nested_twins(found)
     people = Speakers(doc)
     return [a.to_dict(doc, text, marks, people) for a in sorted(found, key=lambda a: (a.start, a.end))]
 
@@ -84,6 +87,18 @@ class _Attribution:
             "via": via_dict,
             "confidence": round(self.score, 3),
         }
+
+
+def _with_gaps_filled(found: list[_Attribution], unsure: list[_Attribution]) -> list[_Attribution]:
+    """The attributions with the unsure ones whose cue and content they leave free, sorted
+    by start. Placed first, an unsure reading takes the quotation a surer one gives:
+    '"Did you know?" Todd asked the mogul' is the question, not 'asked the mogul'."""
+    taken = {a.cue.token.i for a in found if a.cue is not None}
+    free = [
+        u for u in unsure
+        if u.cue.token.i not in taken and not any(u.start < a.end and a.start < u.end for a in found)
+    ]
+    return sorted(found + free, key=lambda a: a.start)
 
 
 def _chars(text: str, start: int, end: int) -> dict:
