@@ -62,6 +62,7 @@ def one(found: list[dict], words: str) -> dict:
         ("“the best in the world“ and “the best in the Middle East.”", ["“the best in the world“", "“the best in the Middle East.”"]),
         ("He said ”no way” today.", ["”no way”"]),
         ("He said “yes and “no” today.", ["“no”"]),  # a second opener before a word restarts
+        ('<tweet id="67213" author="@MissDBunker">Scanner: Farook</tweet> He said "yes."', ['"yes."']),
     ],
 )
 def test_quoted_spans(text, expected):

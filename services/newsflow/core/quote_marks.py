@@ -9,6 +9,7 @@ import re
 # after a space or an opening bracket, closed by the first mark that is no elision or
 # possessive (not followed by a letter or digit), as the PolNeAR scorer reads them.
 _MARK = re.compile(r"''|[\"“”]")
+_MARKUP = re.compile(r"</?[A-Za-z][^<>\n]*>")  # '<tweet author="@X">' left in scraped text
 _OPENERS = {"“"}
 _CLOSERS = {"”"}
 _SINGLE = re.compile(r"(?:^|(?<=[\s(\[{—–-]))['‘](?!\s|\d\d(?:s|\b))(?:[^\n]*?[^\s])['’](?![\w])")
@@ -17,9 +18,11 @@ _SINGLE = re.compile(r"(?:^|(?<=[\s(\[{—–-]))['‘](?!\s|\d\d(?:s|\b))(?:[^\
 def quoted_spans(text: str) -> list[tuple[int, int]]:
     """(start, end) of each quotation, marks included. Quotes never cross a paragraph
     (newline); one still open at a paragraph's end runs to that end, the news convention
-    for a quote continued in the next paragraph."""
+    for a quote continued in the next paragraph. The attribute values of markup tags
+    are no quotations."""
     spans: list[tuple[int, int]] = []
     offset = 0
+    text = _MARKUP.sub(lambda m: " " * len(m.group()), text)
     for para in text.split("\n"):
         double = _in_paragraph(para, offset)
         spans += double or _single(para, offset)
