@@ -111,6 +111,7 @@ def test_speaker_tag_parsed_as_its_own_sentence(text, speaker):
         ("“Is Obama profiling?” reacted Trump.", "Trump", "reacted"),
         ("“Go back to Univision,” Trump barked and a security guard escorted Ramos out.", "Trump", "barked"),
         ("Sanders shot back, “Secretary Clinton called them out. They must have been really crushed.”", "Sanders", "shot"),
+        ('As The Post\'s Dana Milbank puts it, "Senate Republicans are unmoved, and activists uninspired."', "Dana Milbank", "puts"),
     ],
 )
 def test_any_verb_in_a_tag_touching_the_quote_is_its_cue(text, speaker, cue):

@@ -64,7 +64,12 @@ def speaking(tok: Token) -> bool:
     """A verb that mostly reports speech wherever it occurs (said, told, added): one that
     can carry a quotation standing beside it."""
     share = lexicon()["lemmas"]["verb"].get(tok.lemma_.lower())
-    return share is not None and share[0] >= MIN_SPEAKING_SHARE
+    return (share is not None and share[0] >= MIN_SPEAKING_SHARE) or _puts_it(tok)
+
+
+def _puts_it(tok: Token) -> bool:
+    """'As Marcus puts it, "..."': the idiom reports the words it introduces."""
+    return tok.lemma_.lower() == "put" and any(c.dep_ == "dobj" and c.lower_ == "it" for c in tok.children)
 
 
 def find_cues(doc: Doc, marks: list[tuple[int, int]]) -> list[Cue]:
