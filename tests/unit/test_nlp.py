@@ -27,3 +27,9 @@ def test_a_line_break_ends_the_sentence():
         "Ex-CIA chief Petraeus testifies Benghazi attack was terrorism",
         "The hearing was closed but King spoke.",
     ]
+
+
+def test_a_colon_and_the_quote_after_it_are_tokens_of_their_own():
+    words = [t.text for t in nlp.load_pipeline()('Clinton:"We learned it at 10:30," she said.')]
+    assert words[:4] == ["Clinton", ":", '"', "We"]
+    assert "10:30" in words

@@ -130,6 +130,20 @@ def test_an_unsure_reading_of_the_tag_does_not_take_the_quote():
     assert not [x for x in found if "mogul" in x["text"]]
 
 
+def test_a_tag_never_reaches_into_the_next_paragraph():
+    text = (
+        'Gowdy pressed her.\n\n"Who told you that 90 to 95 percent of your e-mails were in the system?"\n\n'
+        "Former secretary of state Hillary Rodham Clinton then answered the committee."
+    )
+    assert not [q for q in quotes(text) if "Who told you" in q["text"]]
+
+
+def test_transcript_line_with_no_space_after_the_colon():
+    text = 'Former secretary of state Hillary Rodham Clinton:"We learned that from the State Department."'
+    q = one(quotes(text), "We learned")
+    assert (q["type"], q["speaker"]["text"]) == ("direct", "Hillary Rodham Clinton")
+
+
 def test_quote_after_someone_else_speaks_is_not_joined():
     text = "“Look at what you did,” Franken said. Silverman responded, “Thank God they can fix this later.”"
     found = quotes(text)

@@ -252,13 +252,24 @@ def tag_cue(quote: Span) -> Cue | None:
     doc = quote.doc
     closing = quote.text.rstrip("\"”'’ ")[-1:]
     if quote.end < len(doc) and closing in (",", "?", "!"):
-        verb = _tag_verb(doc[quote.end : min(quote.end + MAX_SPEAKER_WORDS + 1, len(doc))], at_start=True)
+        verb = _tag_verb(_in_paragraph(doc[quote.end : min(quote.end + MAX_SPEAKER_WORDS + 1, len(doc))]), at_start=True)
         if verb is not None:
             return verb
     before = quote.start - 1
     if before > 0 and doc[before].text == ",":
-        return _tag_verb(doc[max(0, before - MAX_SPEAKER_WORDS - 1) : before], at_start=False)
+        words = _in_paragraph(doc[max(0, before - MAX_SPEAKER_WORDS - 1) : before], from_end=True)
+        return _tag_verb(words, at_start=False)
     return None
+
+
+def _in_paragraph(words: Span, from_end: bool = False) -> Span:
+    """The words up to the first line break (or after the last one): a tag never
+    reaches into the next paragraph."""
+    breaks = [t.i for t in words if t.is_space and "\n" in t.text]
+    if not breaks:
+        return words
+    doc = words.doc
+    return doc[breaks[-1] + 1 : words.end] if from_end else doc[words.start : breaks[0]]
 
 
 def _tag_verb(words: Span, at_start: bool) -> Cue | None:
