@@ -144,6 +144,11 @@ def test_transcript_line_with_no_space_after_the_colon():
     assert (q["type"], q["speaker"]["text"]) == ("direct", "Hillary Rodham Clinton")
 
 
+def test_two_cues_over_the_same_words_are_one_attribution():
+    found = quotes("Time ran a poll to survey readers as to who they would like to see as person of the year.")
+    assert len({(q["start"], q["end"]) for q in found}) == len(found) >= 1
+
+
 def test_quote_after_someone_else_speaks_is_not_joined():
     text = "“Look at what you did,” Franken said. Silverman responded, “Thank God they can fix this later.”"
     found = quotes(text)

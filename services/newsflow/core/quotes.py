@@ -205,11 +205,12 @@ def _jaccard(a: _Attribution, b: _Attribution) -> float:
 
 def _merge_overlaps(found: list[_Attribution]) -> list[_Attribution]:
     """One attribution per content: a relaying cue ("according to X", "X reported")
-    over the same content as a speaker's cue becomes that attribution's outlet."""
+    over the same content as a speaker's cue becomes that attribution's outlet; two
+    cues over exactly the same words ('who they would like to see') are one."""
     found = sorted(found, key=lambda a: -a.score)
     kept: list[_Attribution] = []
     for att in found:
-        twin = next((k for k in kept if _jaccard(k, att) >= 0.5 and _same_event(k, att)), None)
+        twin = next((k for k in kept if _jaccard(k, att) == 1.0 or (_jaccard(k, att) >= 0.5 and _same_event(k, att))), None)
         if twin is None:
             kept.append(att)
             continue
