@@ -110,6 +110,7 @@ def test_speaker_tag_parsed_as_its_own_sentence(text, speaker):
         ('"If you ask one more mean question, I may have to leave the stage," Cruz quipped.', "Cruz", "quipped"),
         ("“Is Obama profiling?” reacted Trump.", "Trump", "reacted"),
         ("“Go back to Univision,” Trump barked and a security guard escorted Ramos out.", "Trump", "barked"),
+        ("“If anyone wonders why, this report is Exhibit A, and proves the delays,”\xa0added Gowdy.", "Gowdy", "added"),
         ("Sanders shot back, “Secretary Clinton called them out. They must have been really crushed.”", "Sanders", "shot"),
         ('As The Post\'s Dana Milbank puts it, "Senate Republicans are unmoved, and activists uninspired."', "Dana Milbank", "puts"),
     ],

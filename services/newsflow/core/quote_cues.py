@@ -256,6 +256,8 @@ def tag_cue(quote: Span) -> Cue | None:
         if verb is not None:
             return verb
     before = quote.start - 1
+    while before > 0 and doc[before].is_space:  # 'said,\xa0"...': a no-break space is a token
+        before -= 1
     if before > 0 and doc[before].text == ",":
         words = _in_paragraph(doc[max(0, before - MAX_SPEAKER_WORDS - 1) : before], from_end=True)
         return _tag_verb(words, at_start=False)
@@ -440,7 +442,7 @@ def _after_verb(tok: Token) -> tuple[int, int] | None:
 def _after_quote(tok: Token) -> bool:
     """Whether a word follows a closing quote mark, a comma or other mark between."""
     i = tok.i - 1
-    while i >= 0 and tok.doc[i].is_punct and not tok.doc[i].is_quote:
+    while i >= 0 and (tok.doc[i].is_punct or tok.doc[i].is_space) and not tok.doc[i].is_quote:
         i -= 1
     return i >= 0 and tok.doc[i].is_quote
 

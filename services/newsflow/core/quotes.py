@@ -138,7 +138,10 @@ def _resumes_at(doc: Doc, cue: Cue, first: int) -> bool:
     does: right after the tag ('said "B') or after a comma or colon closing it ('said on
     Tuesday, "B'), not inside a phrase ('said after a brief "sorry"')."""
     tag_end = max(cue.token.i, cue.source[1] - 1 if cue.source else cue.token.i)
-    return first - tag_end <= 1 or (first > 0 and doc[first - 1].text in (",", ":"))
+    before = first - 1
+    while before > 0 and doc[before].is_space:
+        before -= 1
+    return before <= tag_end or doc[before].text in (",", ":")
 
 
 def _tail_is_aside(text: str, quote_end: int, end: int) -> bool:
