@@ -145,6 +145,11 @@ def test_transcript_line_with_no_space_after_the_colon():
     assert (q["type"], q["speaker"]["text"]) == ("direct", "Hillary Rodham Clinton")
 
 
+def test_split_quote_resumes_after_a_no_break_space():
+    found = quotes('"They sue," he said.\xa0"Everybody sues, right?"')
+    assert [(q["text"], q["speaker"]["text"]) for q in found] == [('"They sue," he said.\xa0"Everybody sues, right?"', "he")]
+
+
 def test_two_cues_over_the_same_words_are_one_attribution():
     found = quotes("Time ran a poll to survey readers as to who they would like to see as person of the year.")
     assert len({(q["start"], q["end"]) for q in found}) == len(found) >= 1

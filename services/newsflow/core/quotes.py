@@ -452,6 +452,8 @@ def _tag_after(quote: Span, cues: list[Cue]) -> Cue | None:
     own ('"A." He said the plan would fail.' is a new attribution)."""
     after = quote.end
     doc = quote.doc
+    if after < len(doc) and doc[after].is_space and "\n" not in doc[after].text:
+        after += 1  # a no-break space
     if after >= len(doc) or doc[after].is_space or doc[after].sent.start != after:
         return None
     tag = doc[after].sent
@@ -503,7 +505,7 @@ def _join(text: str, att: _Attribution, start: int, end: int) -> None:
 
 def _opens_sentence(text: str, start: int) -> bool:
     """Whether a quote starts a sentence or paragraph (a stray '."' included)."""
-    before = text[max(0, start - 3) : start].rstrip(" ")
+    before = text[max(0, start - 3) : start].rstrip(" \t\xa0")
     return not before or before[-1] in ".!?\n:"
 
 
