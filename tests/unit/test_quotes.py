@@ -150,6 +150,11 @@ def test_split_quote_resumes_after_a_no_break_space():
     assert [(q["text"], q["speaker"]["text"]) for q in found] == [('"They sue," he said.\xa0"Everybody sues, right?"', "he")]
 
 
+def test_what_a_thing_says_is_not_speech():
+    text = 'Rudy Giuliani is now wearing a campaign hat that says "MAKE MEXICO GREAT AGAIN ALSO" for realz.'
+    assert quotes(text) == []
+
+
 def test_two_cues_over_the_same_words_are_one_attribution():
     found = quotes("Time ran a poll to survey readers as to who they would like to see as person of the year.")
     assert len({(q["start"], q["end"]) for q in found}) == len(found) >= 1

@@ -32,7 +32,7 @@ def extract_quotes(doc: Doc) -> list[dict]:
     text = doc.text  # built anew on every access: read once
     marks = quoted_spans(text)
     found = []
-    cues = find_cues(doc, marks)
+    cues = [c for c in find_cues(doc, marks) if not _said_by_that(doc, c)]
     for cue in cues:
         score = frame_precision(cue)
         if score >= MIN_PRECISION and cue.content:
@@ -87,6 +87,13 @@ class _Attribution:
             "via": via_dict,
             "confidence": round(self.score, 3),
         }
+
+
+def _said_by_that(doc: Doc, cue: Cue) -> bool:
+    """'That said, ...' and 'a hat that says ...': a cue whose speaker would be the word
+    'that' reports nobody's words (on PolNeAR train such attributions are right 23 % of
+    the time)."""
+    return cue.source is not None and cue.source[1] - cue.source[0] == 1 and doc[cue.source[0]].lower_ == "that"
 
 
 def _with_gaps_filled(found: list[_Attribution], unsure: list[_Attribution]) -> list[_Attribution]:
