@@ -29,7 +29,15 @@ def test_a_line_break_ends_the_sentence():
     ]
 
 
-def test_a_colon_and_the_quote_after_it_are_tokens_of_their_own():
-    words = [t.text for t in nlp.load_pipeline()('Clinton:"We learned it at 10:30," she said.')]
-    assert words[:4] == ["Clinton", ":", '"', "We"]
-    assert "10:30" in words
+@pytest.mark.parametrize(
+    "text, glued",
+    [
+        ('Clinton:"We learned it at 10:30."', ["Clinton", ":", '"', "We"]),
+        ("“We will wait,”he said.", ["wait", ",", "”", "he"]),
+        ("He left.“We will go.”", ["left", ".", "“", "We"]),
+    ],
+)
+def test_a_quotation_mark_glued_to_words_is_a_token_of_its_own(text, glued):
+    words = [t.text for t in nlp.load_pipeline()(text)]
+    assert any(words[i : i + len(glued)] == glued for i in range(len(words)))
+    assert "10:30" in words or "10:30" not in text

