@@ -460,7 +460,7 @@ def _tag_after(quote: Span, cues: list[Cue]) -> Cue | None:
     after = quote.end
     doc = quote.doc
     if after < len(doc) and doc[after].is_space and "\n" not in doc[after].text:
-        after += 1  # a no-break space
+        after += 1  # a no-break or second space is a token of its own
     if after >= len(doc) or doc[after].is_space or doc[after].sent.start != after:
         return None
     tag = doc[after].sent
@@ -534,9 +534,9 @@ def _runs_on(text: str, found: list[_Attribution], start: int) -> _Attribution |
 
 def _last_speaker(text: str, found: list[_Attribution], before: int) -> _Attribution | None:
     """The attribution a continuation quote belongs to: the one just before it, if it has a
-    speaker and is in the quote's paragraph, or the one of a later speaking cue ('"A,"
-    which many saw as B, From said. "C."' is From's). Otherwise the quote is left out: on
-    PolNeAR train a speaker guessed from further back is wrong about half the time."""
+    speaker and is in the quote's paragraph, or the one of a later speaking cue ('Many saw
+    them as "A," From said. "B."' is From's). Otherwise the quote is left out: on PolNeAR
+    train a speaker guessed from further back is wrong about half the time."""
     last = _before(found, before)
     if last is None or _PARAGRAPH_BREAK.search(text, last.end, before):
         return None
