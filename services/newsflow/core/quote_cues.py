@@ -255,13 +255,20 @@ def tag_cue(quote: Span) -> Cue | None:
         verb = _tag_verb(_in_paragraph(doc[quote.end : min(quote.end + MAX_SPEAKER_WORDS + 1, len(doc))]), at_start=True)
         if verb is not None:
             return verb
-    before = quote.start - 1
-    while before > 0 and doc[before].is_space:  # 'said,\xa0"...': a no-break space is a token
-        before -= 1
+    before = word_before(doc, quote.start)
     if before > 0 and doc[before].text == ",":
         words = _in_paragraph(doc[max(0, before - MAX_SPEAKER_WORDS - 1) : before], from_end=True)
         return _tag_verb(words, at_start=False)
     return None
+
+
+def word_before(doc: Doc, i: int) -> int:
+    """The index of the last token before i that is not whitespace, -1 if none: a
+    no-break or second space ('said,\xa0"...') is a token of its own."""
+    i -= 1
+    while i >= 0 and doc[i].is_space:
+        i -= 1
+    return i
 
 
 def _in_paragraph(words: Span, from_end: bool = False) -> Span:

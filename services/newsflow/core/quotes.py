@@ -8,7 +8,16 @@ import re
 
 from spacy.tokens import Doc, Span
 
-from newsflow.core.quote_cues import Cue, colon_cue, find_cues, frame_precision, signed_colon_cue, speaking, tag_cue
+from newsflow.core.quote_cues import (
+    Cue,
+    colon_cue,
+    find_cues,
+    frame_precision,
+    signed_colon_cue,
+    speaking,
+    tag_cue,
+    word_before,
+)
 from newsflow.core.quote_marks import quoted_spans
 from newsflow.core.speakers import Speakers
 
@@ -145,9 +154,7 @@ def _resumes_at(doc: Doc, cue: Cue, first: int) -> bool:
     does: right after the tag ('said "B') or after a comma or colon closing it ('said on
     Tuesday, "B'), not inside a phrase ('said after a brief "sorry"')."""
     tag_end = max(cue.token.i, cue.source[1] - 1 if cue.source else cue.token.i)
-    before = first - 1
-    while before > 0 and doc[before].is_space:
-        before -= 1
+    before = word_before(doc, first)
     return before <= tag_end or doc[before].text in (",", ":")
 
 
@@ -408,9 +415,7 @@ def _cue_beside(doc: Doc, text: str, start: int, end: int, cues: list[Cue]) -> C
     if span is None:
         return None
     lo, hi = span[0].sent.start, span[-1].sent.end
-    before = span.start - 1
-    while before >= 0 and doc[before].is_space:
-        before -= 1
+    before = word_before(doc, span.start)
     colon = doc[before] if before >= 0 and doc[before].text.endswith(":") else None  # '):' too
     if colon is not None:
         lo = colon.sent.start
@@ -433,9 +438,7 @@ def _names_something(doc: Doc, start: int) -> bool:
     """'on NBC's "Meet the Press"', 'in "Bridge of Spies"': a short quote after a
     preposition or a possessive is a title or a term, not speech."""
     before = doc.char_span(start, start + 1, alignment_mode="expand")
-    i = before.start - 1 if before is not None else -1
-    while i >= 0 and doc[i].is_space:
-        i -= 1
+    i = word_before(doc, before.start) if before is not None else -1
     if i < 0:
         return False
     word = doc[i]
