@@ -27,18 +27,23 @@ CITIES = ("Lyon", "Oslo", "Quito", "Perth", "Accra", "Hanoi", "Tartu", "Cusco")
 CHUNK = 50
 
 
-def article_fields(i: int) -> dict:
-    """Title and body of short article ``i``: a sentence or two, some with a quote."""
+def article_fields(i: int, paragraphs: int = 1) -> dict:
+    """Title and body of short article ``i``: a sentence or two, some with a quote; with
+    more ``paragraphs``, as many again about the next cities (longer to enrich)."""
     city = CITIES[i % len(CITIES)]
     body = f"Officials in {city} said on Monday that bridge {i} will reopen next week."
     if i % 3 == 0:
         body += f' "We are ready," said Mayor Anna Berg of {city}.'
+    for n in range(1, paragraphs):
+        other = CITIES[(i + n) % len(CITIES)]
+        body += (f"\n\nIn {other}, engineer Tomas Lind told reporters the works on road {i + n}"
+                 f' would end in {n + 1} weeks. "Traffic will flow again," he said.')
     return {"title": f"Bridge {i} in {city}", "body": body}
 
 
-def article(i: int) -> tuple[bytes, bytes]:
+def article(i: int, paragraphs: int = 1) -> tuple[bytes, bytes]:
     """(key, value) of short article ``i`` as a raw-topic record."""
-    item = from_mapping(article_fields(i))
+    item = from_mapping(article_fields(i, paragraphs))
     return item.id.encode(), messages.encode(messages.raw_article(item, time.time()))
 
 

@@ -39,6 +39,7 @@ from newsflow import metrics
 from newsflow.config import Settings
 from newsflow.core.enrich import Enricher
 from newsflow.kafka.clients import MAX_REQUEST_BYTES, client_options
+from newsflow.kafka.fenced_commit import FencedProducer
 from newsflow.topics.registry import RAW, SEEN
 from newsflow.worker.dedupe import SeenStore, Triage
 from newsflow.worker.pipeline import Incoming, Outgoing, process_batch
@@ -125,7 +126,7 @@ class TransactionalProcessor:
     def _new_producer(self) -> AIOKafkaProducer:
         transactional = {"transactional_id": transactional_id(self.settings),
                          "transaction_timeout_ms": self.settings.transaction_timeout_ms}
-        return AIOKafkaProducer(
+        return FencedProducer(
             **client_options(self.settings),
             enable_idempotence=True,
             acks="all",
@@ -219,7 +220,7 @@ class TransactionalProcessor:
         await self._producer.begin_transaction()
         pending = await self._send_outputs(out) + await self._send_markers(batch)
         await asyncio.gather(*pending)
-        await self._producer.send_offsets_to_transaction(offsets, self.settings.app_id)
+        await self._producer.send_offsets_to_transaction(offsets, self.settings.app_id, self._consumer)
         await self._producer.commit_transaction()
 
     async def _commit_at_least_once(self, out, batch: Triage, offsets) -> None:
