@@ -16,10 +16,21 @@ from newsflow.topics.registry import DEAD_LETTER, ENRICHED, ENTITIES, QUOTES, RA
 
 # A dead letter keeps the original payload; the preview is for people reading it.
 PREVIEW_CHARS = 200
-# The most of a payload a dead letter can hold in base64 (4/3 of the bytes) and still fit
-# its topic, with 1 MiB left for the rest of the letter. Raw records may be as large as
-# the topic allows, so a dead letter of the largest one keeps its first 11 MiB.
-KEPT_PAYLOAD_BYTES = TOPIC_MAX_BYTES * 3 // 4 - 1024 * 1024
+DETAIL_CHARS = 2000
+# What a dead letter holds besides its payload: the detail, the preview (at most 4 bytes a
+# character) and the rest, with room to spare.
+LETTER_RESERVE_BYTES = 64 * 1024
+
+
+def payload_room(topic_max_bytes: int) -> int:
+    """The most of a payload a dead letter can hold in base64 (4/3 of the bytes) and still
+    fit a topic that takes ``topic_max_bytes``."""
+    return max(0, (topic_max_bytes - LETTER_RESERVE_BYTES) * 3 // 4)
+
+
+# Raw records may be as large as the topic allows, so a dead letter of the largest one
+# keeps its first ~12 MiB.
+KEPT_PAYLOAD_BYTES = payload_room(TOPIC_MAX_BYTES)
 # How many other entities of the article an entity message names, most salient first.
 CO_OCCURRING = 10
 
@@ -103,9 +114,10 @@ def dead_letter(
     stage: str,
     source: dict,
     article_id: str | None = None,
+    max_payload_bytes: int = KEPT_PAYLOAD_BYTES,
 ) -> dict:
     """Bad input, kept: ``payload_b64`` is the original bytes, whole unless ``truncated``
-    (then its first KEPT_PAYLOAD_BYTES; ``size`` and ``sha256`` are always the whole's).
+    (then its first ``max_payload_bytes``; ``size`` and ``sha256`` are always the whole's).
 
     ``source`` says where it came from: {"topic", "partition", "offset"} for the worker,
     {"origin": "path:line"} for the producer.
@@ -113,13 +125,13 @@ def dead_letter(
     return {
         "schema": DEAD_LETTER.schema_id,
         "reason": reason,
-        "detail": detail,
+        "detail": detail[:DETAIL_CHARS],
         "stage": stage,
         "article_id": article_id,
         "source": source,
         "size": len(payload),
         "sha256": hashlib.sha256(payload).hexdigest(),
-        "payload_b64": base64.b64encode(payload[:KEPT_PAYLOAD_BYTES]).decode("ascii"),
-        "truncated": len(payload) > KEPT_PAYLOAD_BYTES,
+        "payload_b64": base64.b64encode(payload[:max_payload_bytes]).decode("ascii"),
+        "truncated": len(payload) > max_payload_bytes,
         "preview": payload[:PREVIEW_CHARS * 4].decode("utf-8", "replace")[:PREVIEW_CHARS],
     }

@@ -39,6 +39,9 @@ class Settings:
     trending_windows: str = "1h,24h:1h"  # NEWSFLOW_TRENDING_WINDOWS (size[:step], ...)
     trending_retention: str = "7d"  # NEWSFLOW_TRENDING_RETENTION (event time kept)
     roles: str = "enrich,trending"  # NEWSFLOW_ROLES: what `newsflow worker` runs (enrich, trending)
+    enrich_timeout_seconds: float = 60.0  # NEWSFLOW_ENRICH_TIMEOUT_SECONDS: per enrichment request
+    enrich_memory_mb: int = 1024  # NEWSFLOW_ENRICH_MEMORY_MB: the enrichment process's resident limit
+    batch_deadline_seconds: float = 30.0  # NEWSFLOW_BATCH_DEADLINE_SECONDS: then the batch is cut
     # Connecting to a secured cluster (docs/security.md)
     security_protocol: str = "PLAINTEXT"  # NEWSFLOW_SECURITY_PROTOCOL (SSL, SASL_PLAINTEXT, SASL_SSL)
     sasl_mechanism: str = "PLAIN"  # NEWSFLOW_SASL_MECHANISM (PLAIN, SCRAM-SHA-256, SCRAM-SHA-512)

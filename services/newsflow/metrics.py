@@ -69,6 +69,23 @@ DEDUPE_RESTORE_SECONDS = Histogram(
 ASSIGNED_PARTITIONS = Gauge(
     "newsflow_assigned_partitions", "Raw-topic partitions this worker currently owns"
 )
+ENRICH_PROCESS_STARTS = Counter(
+    "newsflow_enrich_process_starts_total",
+    "Enrichment processes started: the first, and one after each that was killed or recycled",
+)
+ENRICH_PROCESS_RESIDENT = Gauge(
+    "newsflow_enrich_process_resident_bytes", "Resident memory of the enrichment process"
+)
+ENRICH_ABORTED_REASONS = ("enrichment_timeout", "enrichment_memory", "enrichment_failed")
+ENRICH_ABORTED = Counter(
+    "newsflow_enrich_requests_aborted_total",
+    "Enrichment requests stopped by their budget (or a dead process), by reason",
+    ["reason"],  # ENRICH_ABORTED_REASONS
+)
+BATCHES_CUT = Counter(
+    "newsflow_batches_cut_total",
+    "Batches committed in part at their deadline or at shutdown (the rest is fetched again)",
+)
 
 
 def start_worker_series() -> None:
@@ -84,6 +101,8 @@ def start_worker_series() -> None:
         RETRIES.labels(kind)
     for kind in DUPLICATE_KINDS:
         DUPLICATES_SKIPPED.labels(kind)
+    for reason in ENRICH_ABORTED_REASONS:
+        ENRICH_ABORTED.labels(reason)
 
 
 def count_published(message) -> None:

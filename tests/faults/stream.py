@@ -5,6 +5,7 @@ the worker's memory."""
 from __future__ import annotations
 
 import asyncio
+import os
 import subprocess
 import sys
 import threading
@@ -176,10 +177,19 @@ def wait_progress(settings: Settings, beyond: int, timeout: float = 120.0) -> No
 
 
 def rss_mb(pid: int) -> float:
+    """Resident memory of a process and its children (the worker's enrichment process)."""
+    total = 0.0
     for line in open(f"/proc/{pid}/status"):
         if line.startswith("VmRSS:"):
-            return int(line.split()[1]) / 1024
-    raise RuntimeError(f"no VmRSS for {pid}")
+            total = int(line.split()[1]) / 1024
+    for task in os.listdir(f"/proc/{pid}/task"):
+        with open(f"/proc/{pid}/task/{task}/children") as children:
+            for child in children.read().split():
+                try:
+                    total += rss_mb(int(child))
+                except OSError:  # it has just ended
+                    pass
+    return total
 
 
 def audit_into(settings: Settings, figures: dict) -> Report:

@@ -25,6 +25,9 @@ class BadArticle(ValueError):
         "no_date_line",
         "bad_date",
         "enrichment_failed",
+        "enrichment_timeout",
+        "enrichment_memory",
+        "output_too_large",
     )
 
     def __init__(self, reason: str, detail: str):
@@ -33,6 +36,10 @@ class BadArticle(ValueError):
         super().__init__(f"{reason}: {detail}")
         self.reason = reason
         self.detail = detail
+
+    def __reduce__(self):
+        """Pickled by its fields: the worker's enrichment process sends errors back."""
+        return BadArticle, (self.reason, self.detail)
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,14 +1,17 @@
-"""Creating the topics defined in topics/ (idempotent: existing topics are left as they are)."""
+"""Creating the topics defined in topics/ (idempotent: existing topics are left as they
+are), and reading the message limits the cluster gives them."""
 
 from __future__ import annotations
 
 import asyncio
 
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
+from aiokafka.admin.config_resource import ConfigResource, ConfigResourceType
 
 from newsflow.config import Settings
-from newsflow.kafka.clients import client_options, start
+from newsflow.kafka.clients import MAX_REQUEST_BYTES, client_options, start
 from newsflow.topics import TOPICS
+from newsflow.topics.registry import DEAD_LETTER, ENRICHED, ENTITIES, QUOTES
 
 
 async def create_topics(settings: Settings) -> list[str]:
@@ -46,3 +49,26 @@ def run(settings: Settings, action: str) -> int:
         print(f"{topic.name(settings.topic_prefix):40} {topic.schema_id:20} key: {topic.key} — "
               f"{topic.description}")
     return 0
+
+
+async def topic_limits(settings: Settings) -> dict[str, int]:
+    """The largest record batch each output topic takes, by role: its max.message.bytes on
+    the cluster, or the producer's request limit if lower. Topics the cluster does not have
+    yet are left out."""
+    outputs = {topic.name(settings.topic_prefix): topic.role
+               for topic in (ENRICHED, QUOTES, ENTITIES, DEAD_LETTER)}
+    admin = AIOKafkaAdminClient(**client_options(settings))
+    await admin.start()
+    try:
+        answers = await admin.describe_configs([
+            ConfigResource(ConfigResourceType.TOPIC, name, {"max.message.bytes": None})
+            for name in outputs])
+    finally:
+        await admin.close()
+    limits = {}
+    for answer in answers:
+        for error_code, _, _, name, entries in answer.resources:
+            for entry in entries if error_code == 0 else ():
+                if entry[0] == "max.message.bytes":
+                    limits[outputs[name]] = min(int(entry[1]), MAX_REQUEST_BYTES)
+    return limits

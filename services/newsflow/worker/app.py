@@ -24,7 +24,6 @@ from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
 from newsflow import logs, metrics
 from newsflow.config import Settings
-from newsflow.core.enrich import Enricher
 from newsflow.kafka.clients import MAX_REQUEST_BYTES, check, faust_options
 from newsflow.worker import trending_app
 from newsflow.worker.faust_consumer import read_committed
@@ -33,12 +32,13 @@ from newsflow.worker.transactional import TransactionalProcessor
 
 log = logging.getLogger(__name__)
 LAG_INTERVAL_SECONDS = 5.0
-STOP_SECONDS = 30.0  # for the batch in flight to finish or abort on SIGTERM
+STOP_SECONDS = 15.0  # for the batch in flight to commit what is done, or abort, on SIGTERM
 
 
-def create_app(settings: Settings, enricher: Enricher | None) -> tuple[faust.App, list[mode.Service]]:
+def create_app(settings: Settings, processor: TransactionalProcessor | None
+               ) -> tuple[faust.App, list[mode.Service]]:
     """The worker's faust app with its roles, as NEWSFLOW_ROLES says: the enrichment loop
-    (given an enricher) and the trending tables; /metrics, /healthz and /readyz always.
+    (given its processor) and the trending tables; /metrics, /healthz and /readyz always.
     Also the services to run beside the app: the loop is no child of the app, since faust
     starts its children only once its own group has recovered, which after a crash waits
     for the dead member to time out."""
@@ -64,9 +64,8 @@ def create_app(settings: Settings, enricher: Enricher | None) -> tuple[faust.App
     read_committed(app)
     metrics.start_worker_series()
     probe = BrokerProbe(settings)
-    processor, services = None, []
-    if "enrich" in roles:
-        processor = TransactionalProcessor(settings, enricher)
+    services = []
+    if processor is not None:
         services.append(_enrichment_service(app, processor, probe))
 
     @app.page("/metrics")
@@ -79,13 +78,16 @@ def create_app(settings: Settings, enricher: Enricher | None) -> tuple[faust.App
 
     @app.page("/readyz")
     async def readyz(web, request):
-        """Ready: broker reachable and, for the enrich role, raw partitions owned and
-        restored."""
+        """Ready: broker reachable and, for the enrich role, an enrichment process with
+        the model, raw partitions owned and restored, a member of the group, and a loop
+        that is not stuck."""
         broker = await probe.reachable()
-        body = {"roles": sorted(roles), "model_loaded": processor is not None,
+        body = {"roles": sorted(roles), "model_loaded": processor is not None and processor.process.ready,
                 "broker_reachable": broker}
         if processor is not None:
             body["assigned_partitions"] = sorted(tp.partition for tp in processor.assignment())
+            body["in_group"] = processor.in_group
+            body["stuck"] = processor.stuck
         body["ready"] = broker and (processor is None or processor.ready)
         return web.json(body, status=200 if body["ready"] else 503)
 
@@ -119,6 +121,7 @@ def _enrichment_service(app: faust.App, processor: TransactionalProcessor,
                 except asyncio.TimeoutError:
                     log.warning("enrichment loop did not stop in %.0fs: cancelled", STOP_SECONDS)
                     self._task.cancel()
+                    processor.process.kill()
 
     @app.timer(LAG_INTERVAL_SECONDS)
     async def report_lag():
@@ -128,14 +131,19 @@ def _enrichment_service(app: faust.App, processor: TransactionalProcessor,
 
 
 def run(settings: Settings) -> int:
-    """Check the connection and, for the enrich role, load the model first (fail fast with
-    one clear line), then run the faust worker until stopped."""
+    """Check the connection and, for the enrich role, start the enrichment process with
+    its model first (fail fast with one clear line), then run the faust worker until
+    stopped."""
     roles = settings.worker_roles
     asyncio.run(check(settings, "worker"))
-    enricher = (Enricher.load(settings.model, batch_size=settings.batch_size)
-                if "enrich" in roles else None)
+    processor = TransactionalProcessor(settings) if "enrich" in roles else None
+    if processor is not None:
+        try:
+            asyncio.run(processor.start())
+        except RuntimeError as exc:
+            raise SystemExit(f"newsflow worker: {exc}") from None
     Path(settings.data_dir).mkdir(parents=True, exist_ok=True)
-    app, services = create_app(settings, enricher)
+    app, services = create_app(settings, processor)
     worker = faust.Worker(
         app, *services, loglevel=settings.log_level.upper(), quiet=True,
         logging_config=logs.dict_config(settings.log_level, settings.log_format),

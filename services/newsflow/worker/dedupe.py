@@ -26,11 +26,10 @@ from aiokafka import AIOKafkaConsumer, TopicPartition
 
 from newsflow import metrics
 from newsflow.config import Settings
-from newsflow.core.article import BadArticle
-from newsflow.core.parse import from_message
+from newsflow.core.article import Article, BadArticle
 from newsflow.kafka.clients import client_options
 from newsflow.topics.registry import SEEN
-from newsflow.worker.pipeline import Incoming
+from newsflow.worker.pipeline import Incoming, parse
 
 log = logging.getLogger(__name__)
 POLL_MS = 200
@@ -45,15 +44,65 @@ class Marker:
     value: bytes
 
 
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """One raw record of a batch: parsed once (an Article, or the BadArticle it is), or
+    skipped as a ``duplicate`` article or a ``redelivery`` (then not parsed)."""
+
+    record: Incoming
+    parsed: Article | BadArticle | None = None
+    skipped: str | None = None  # DUPLICATE_KINDS: "article" or "redelivery"
+
+    @property
+    def article_id(self) -> str | None:
+        return self.parsed.id if isinstance(self.parsed, Article) else None
+
+
 @dataclass(slots=True)
 class Triage:
-    """A batch split into what to process and what was already processed."""
+    """A batch split into what to process and what was already processed, in record order."""
 
-    fresh: list[Incoming] = field(default_factory=list)
-    ids: dict[int, set[str]] = field(default_factory=dict)  # ids of ``fresh``, by partition
-    markers: list[Marker] = field(default_factory=list)
-    duplicates: int = 0
-    redelivered: int = 0
+    entries: list[Entry] = field(default_factory=list)
+
+    @property
+    def fresh(self) -> list[Entry]:
+        return [entry for entry in self.entries if entry.skipped is None]
+
+    @property
+    def markers(self) -> list[Marker]:
+        return [marker(entry.record, entry.article_id) for entry in self.fresh]
+
+    @property
+    def ids(self) -> dict[int, set[str]]:
+        """The article ids of the fresh entries, by partition."""
+        ids: dict[int, set[str]] = {}
+        for entry in self.fresh:
+            if entry.article_id is not None:
+                ids.setdefault(entry.record.partition, set()).add(entry.article_id)
+        return ids
+
+    def skipped(self, kind: str) -> int:
+        return sum(entry.skipped == kind for entry in self.entries)
+
+    def upto(self, fresh_done: int) -> "Triage":
+        """The batch up to (not including) its fresh entry number ``fresh_done``: what a
+        transaction covers when enrichment stopped there."""
+        kept, fresh = [], 0
+        for entry in self.entries:
+            if entry.skipped is None:
+                if fresh == fresh_done:
+                    break
+                fresh += 1
+            kept.append(entry)
+        return Triage(kept)
+
+    def offsets(self) -> dict[TopicPartition, int]:
+        """The consumer offsets that commit the batch: one past each partition's last record."""
+        ends: dict[TopicPartition, int] = {}
+        for entry in self.entries:
+            record = entry.record
+            ends[TopicPartition(record.topic, record.partition)] = record.offset + 1
+        return ends
 
 
 def marker(record: Incoming, article_id: str | None) -> Marker:
@@ -77,31 +126,31 @@ class SeenStore:
         self.ids: dict[int, set[str]] = {}
 
     def triage(self, records: list[Incoming]) -> Triage:
-        """Drop redeliveries and (if enabled) articles already seen, in this batch too."""
+        """Each record parsed once; redeliveries and (if enabled) articles already seen,
+        in this batch too, marked skipped."""
         batch = Triage()
+        batch_ids: dict[int, set[str]] = {}
         for record in records:
             if record.offset < self.floors.get(record.partition, 0):
-                batch.redelivered += 1
+                batch.entries.append(Entry(record, skipped="redelivery"))
                 continue
-            try:
-                article_id = from_message(record.payload, self.settings.max_bytes).id
-            except BadArticle:
-                article_id = None
+            parsed = parse(record, self.settings.max_bytes)
+            article_id = parsed.id if isinstance(parsed, Article) else None
+            seen = batch_ids.setdefault(record.partition, set())
             if self.skip_duplicates and article_id is not None and (
-                article_id in self.ids.get(record.partition, ())
-                or article_id in batch.ids.get(record.partition, ())
+                article_id in self.ids.get(record.partition, ()) or article_id in seen
             ):
-                batch.duplicates += 1
+                batch.entries.append(Entry(record, parsed, skipped="article"))
                 continue
-            batch.fresh.append(record)
-            batch.markers.append(marker(record, article_id))
+            batch.entries.append(Entry(record, parsed))
             if article_id is not None:
-                batch.ids.setdefault(record.partition, set()).add(article_id)
+                seen.add(article_id)
         return batch
 
     def committed(self, batch: Triage) -> None:
         """Remember a batch once its transaction (or its sends) succeeded."""
-        for record in batch.fresh:
+        for entry in batch.fresh:
+            record = entry.record
             self.floors[record.partition] = max(self.floors.get(record.partition, 0), record.offset + 1)
         for partition, ids in batch.ids.items():
             self.ids.setdefault(partition, set()).update(ids)

@@ -1,5 +1,5 @@
-"""What the worker does with a batch of raw messages, without Kafka: parse, enrich, and
-turn each result into the messages to publish (downstream or dead letter).
+"""What the worker does with raw messages, without Kafka: parse, enrich, and turn each
+result into the messages to publish (downstream or dead letter).
 
 Every input yields output: an enriched article with its quote and entity messages, or
 exactly one dead letter. Nothing is dropped.
@@ -7,13 +7,18 @@ exactly one dead letter. Nothing is dropped.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
 
 from newsflow.core.article import Article, BadArticle
 from newsflow.core.enrich import Enricher
 from newsflow.core.parse import from_message
 from newsflow.topics import messages
 from newsflow.topics.registry import DEAD_LETTER, ENRICHED, ENTITIES, QUOTES, Topic
+
+# What a record batch holds besides one message's key and value (its headers, the
+# record's), with room to spare: a topic's max.message.bytes applies to the whole batch.
+RECORD_OVERHEAD_BYTES = 1024
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,17 +34,29 @@ class Incoming:
 
 @dataclass(frozen=True, slots=True)
 class Outgoing:
-    """A message to publish; ``reason`` is set on dead letters. ``timestamp`` (seconds) is
-    the raw record's: downstream records keep the article's event time."""
+    """A message to publish; ``reason`` and ``detail`` are set on dead letters.
+    ``timestamp`` (seconds) is the raw record's: downstream records keep the article's
+    event time. ``source`` is the raw record's (partition, offset)."""
 
     topic: Topic
     key: str | None
     value: bytes
     timestamp: float | None
     reason: str | None = None
+    detail: str | None = None
+    source: tuple[int, int] | None = None
 
 
-def _dead_letter(record: Incoming, error: BadArticle, article_id: str | None) -> Outgoing:
+def parse(record: Incoming, max_bytes: int) -> Article | BadArticle:
+    """The record's article, or the reason it is none."""
+    try:
+        return from_message(record.payload, max_bytes)
+    except BadArticle as error:
+        return error
+
+
+def dead_letter(record: Incoming, error: BadArticle, article_id: str | None,
+                max_payload_bytes: int = messages.KEPT_PAYLOAD_BYTES) -> Outgoing:
     letter = messages.dead_letter(
         reason=error.reason,
         detail=error.detail,
@@ -47,12 +64,14 @@ def _dead_letter(record: Incoming, error: BadArticle, article_id: str | None) ->
         stage="worker",
         source={"topic": record.topic, "partition": record.partition, "offset": record.offset},
         article_id=article_id,
+        max_payload_bytes=max_payload_bytes,
     )
-    return Outgoing(DEAD_LETTER, article_id, messages.encode(letter), record.timestamp, error.reason)
+    return Outgoing(DEAD_LETTER, article_id, messages.encode(letter), record.timestamp,
+                    error.reason, error.detail, (record.partition, record.offset))
 
 
-def _published(enriched: dict, record: Incoming) -> list[Outgoing]:
-    at = record.timestamp
+def published(enriched: dict, at: float | None) -> list[Outgoing]:
+    """The enriched article's messages: the article, then its quotes and its entities."""
     article = messages.enriched_article(enriched, at)
     out = [Outgoing(ENRICHED, enriched["id"], messages.encode(article), at)]
     out += [Outgoing(QUOTES, k, messages.encode(v), at) for k, v in messages.quote_messages(enriched)]
@@ -60,24 +79,49 @@ def _published(enriched: dict, record: Incoming) -> list[Outgoing]:
     return out
 
 
-def process_batch(enricher: Enricher, records: list[Incoming], max_bytes: int) -> list[Outgoing]:
-    """The messages to publish for ``records``, in input order."""
-    parsed: list[Article | BadArticle] = []
-    for record in records:
-        try:
-            parsed.append(from_message(record.payload, max_bytes))
-        except BadArticle as error:
-            parsed.append(error)
+def within_limits(record: Incoming, article_id: str, out: list[Outgoing],
+                  limits: Mapping[str, int]) -> list[Outgoing]:
+    """``out``, or one dead letter (output_too_large) if any of its messages is larger than
+    its topic takes (``limits``: max.message.bytes by topic role): a message the broker
+    refuses would fail its transaction on every retry."""
+    for message in out:
+        limit = limits.get(message.topic.role)
+        size = len(message.value) + len((message.key or "").encode())
+        if limit is not None and size + RECORD_OVERHEAD_BYTES > limit:
+            error = BadArticle("output_too_large", f"{message.topic.role} message of "
+                               f"{size} bytes, the topic takes {limit}")
+            return [dead_letter(record, error, article_id, _payload_room(limits))]
+    return out
+
+
+def outputs(record: Incoming, parsed: Article | BadArticle,
+            result: list[Outgoing] | BadArticle | None, limits: Mapping[str, int]) -> list[Outgoing]:
+    """What to publish for one record: its messages within limits, or its dead letter."""
+    if isinstance(parsed, BadArticle):
+        return [dead_letter(record, parsed, None, _payload_room(limits))]
+    if isinstance(result, BadArticle):
+        return [dead_letter(record, result, parsed.id, _payload_room(limits))]
+    source = (record.partition, record.offset)
+    return within_limits(record, parsed.id, [replace(m, source=source) for m in result], limits)
+
+
+def _payload_room(limits: Mapping[str, int]) -> int:
+    limit = limits.get(DEAD_LETTER.role)
+    return messages.payload_room(limit) if limit else messages.KEPT_PAYLOAD_BYTES
+
+
+def process_batch(enricher: Enricher, records: list[Incoming], max_bytes: int,
+                  limits: Mapping[str, int] | None = None) -> list[Outgoing]:
+    """The messages to publish for ``records``, in input order, enriched in this process."""
+    parsed = [parse(record, max_bytes) for record in records]
     articles = [item for item in parsed if isinstance(item, Article)]
     results = iter(enricher.enrich_batch(articles))
     out: list[Outgoing] = []
     for record, item in zip(records, parsed):
-        if isinstance(item, BadArticle):
-            out.append(_dead_letter(record, item, None))
-            continue
-        result = next(results)
-        if isinstance(result, BadArticle):
-            out.append(_dead_letter(record, result, item.id))
-        else:
-            out.extend(_published(result, record))
+        result = None
+        if isinstance(item, Article):
+            result = next(results)
+            if not isinstance(result, BadArticle):
+                result = published(result, record.timestamp)
+        out.extend(outputs(record, item, result, limits or {}))
     return out

@@ -3,8 +3,8 @@
 faust-streaming's ``processing_guarantee="exactly_once"`` has open reports of duplicates
 after a killed worker (#517), crashes and duplicates on rebalance (#323), sends outside
 the transaction (#177) and crashes at start-up (#440), so this loop drives aiokafka
-directly: read a batch (read_committed), enrich it in a worker thread, then publish its
-messages, its dedupe markers and its consumer offsets in one transaction. A batch is
+directly: read a batch (read_committed), enrich it in the enrichment process, then publish
+its messages, its dedupe markers and its consumer offsets in one transaction. A batch is
 either wholly visible downstream with its offsets committed, or not at all.
 
 * Transactional id ``<app_id>.<worker_id>`` (NEWSFLOW_WORKER_ID, default the hostname):
@@ -12,11 +12,19 @@ either wholly visible downstream with its offsets committed, or not at all.
   transaction at once; two *live* workers must not share an id (they would fence each
   other in turn). A worker that is gone for good leaves a transaction that the broker
   aborts after NEWSFLOW_TRANSACTION_TIMEOUT_MS.
+* A worker paused past its session timeout is fenced by its group generation: its offsets
+  are refused and its transaction aborted (kafka.fenced_commit).
 * Rebalances: the revoke waits for the in-flight batch to commit; an assignment first
   restores the dedupe state of the new partitions (worker.dedupe), which also skips
   records a stale committed offset would deliver again.
+* Budgets: no article holds the loop (worker.enrichment); a batch cut short commits what
+  is done and the rest is fetched again.
+* Output: a message larger than its topic takes is never sent; its article is
+  dead-lettered (output_too_large). A record the broker refuses all the same is
+  dead-lettered on the retry: a failure that would recur is a dead letter, not a retry.
 * Transient failures abort the batch, rewind to its first offsets, and retry after an
-  exponential backoff (capped); the loop never gives up, so nothing is dropped.
+  exponential backoff (capped), reusing what was already enriched; the loop never gives
+  up, so nothing is dropped.
 * NEWSFLOW_GUARANTEE=at_least_once: plain sends, then the dedupe markers, then a consumer
   commit; a crash in between may publish a batch twice (same keys downstream).
 
@@ -29,55 +37,100 @@ import asyncio
 import logging
 import socket
 import time
-from concurrent.futures import ThreadPoolExecutor
 
-import orjson
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRebalanceListener, TopicPartition
-from aiokafka.errors import ProducerFenced
+from aiokafka.errors import (
+    CorruptRecordException,
+    MessageSizeTooLargeError,
+    ProducerFenced,
+    RecordListTooLargeError,
+    RecordTooLargeError,
+)
 
 from newsflow import metrics
 from newsflow.config import Settings
-from newsflow.core.enrich import Enricher
+from newsflow.core.article import BadArticle
+from newsflow.kafka.admin import topic_limits
 from newsflow.kafka.clients import MAX_REQUEST_BYTES, client_options
-from newsflow.kafka.fenced_commit import FencedProducer
+from newsflow.kafka.fenced_commit import FencedProducer, GroupFenced, member_of
 from newsflow.topics.registry import RAW, SEEN
 from newsflow.worker.dedupe import SeenStore, Triage
-from newsflow.worker.pipeline import Incoming, Outgoing, process_batch
+from newsflow.worker.enrich_process import Budget, EnrichProcess
+from newsflow.worker.enrichment import BatchEnrichment, Enriched
+from newsflow.worker.pipeline import Incoming, Outgoing, dead_letter
 
 log = logging.getLogger(__name__)
 GUARANTEES = ("exactly_once", "at_least_once")
 MAX_BACKOFF_SECONDS = 10.0
-CLOSE_SECONDS = 10.0  # per client, when shutting down
+CLOSE_SECONDS = 5.0  # per client, when shutting down
+# The broker refuses these records whatever we retry: their article is dead-lettered.
+REFUSED_RECORD_ERRORS = (MessageSizeTooLargeError, RecordTooLargeError, RecordListTooLargeError,
+                         CorruptRecordException)
 
 
 def transactional_id(settings: Settings) -> str:
     return f"{settings.app_id}.{settings.worker_id or socket.gethostname()}"
 
 
+class _Refused(Exception):
+    """The broker refused one record's message: that record is dead-lettered next time."""
+
+    def __init__(self, key: tuple[int, int], error: Exception):
+        super().__init__(f"{type(error).__name__}: {error}")
+        self.key = key
+
+
 class TransactionalProcessor:
     """Consumes the raw topic and publishes downstream, one transaction per batch."""
 
-    def __init__(self, settings: Settings, enricher: Enricher, stop: asyncio.Event | None = None):
+    def __init__(self, settings: Settings, stop: asyncio.Event | None = None):
         if settings.guarantee not in GUARANTEES:
             raise SystemExit(f"NEWSFLOW_GUARANTEE={settings.guarantee!r}: use one of {GUARANTEES}")
         self.settings = settings
-        self.enricher = enricher
         self.stop_event = stop or asyncio.Event()
         self.exactly_once = settings.guarantee == "exactly_once"
         self.seen = SeenStore(settings, skip_duplicates=settings.dedupe)
-        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="enrich")
+        self.process = EnrichProcess(
+            settings.model, settings.batch_size,
+            Budget(settings.enrich_timeout_seconds, settings.enrich_memory_mb),
+            settings.log_level, settings.log_format)
+        self.enrichment: BatchEnrichment | None = None  # once the topics' limits are known
         self._lock = asyncio.Lock()  # held by a batch in flight and by rebalance callbacks
         self._consumer: AIOKafkaConsumer | None = None
         self._producer: AIOKafkaProducer | None = None
         self._owned: set[TopicPartition] = set()  # assigned and restored
         self._restoring = False
         self._stale = False  # the last transaction may or may not have committed
-        self._failures = 0
+        self._in_transaction = False
+        self._failures = 0  # consecutive failed attempts at the current batch
+        self._done: dict[tuple[int, int], list[Outgoing]] = {}  # enriched, not yet committed
+        self._refused: dict[tuple[int, int], str] = {}  # refused by the broker: dead-letter
+        self._polled = time.monotonic()
+
+    async def start(self) -> None:
+        """Start the enrichment process (load the model) before joining the group."""
+        await self.process.start()
 
     @property
     def ready(self) -> bool:
-        """Owns raw partitions and has restored their state (for /readyz)."""
-        return bool(self._owned) and not self._restoring
+        """Owns raw partitions, has restored their state, is a member of its group, has an
+        enrichment process and its loop is not stuck (for /readyz)."""
+        return (bool(self._owned) and not self._restoring and self.in_group
+                and self.process.ready and not self.stuck)
+
+    @property
+    def in_group(self) -> bool:
+        try:
+            return self._consumer is not None and member_of(self._consumer) is not None
+        except GroupFenced:
+            return False
+
+    @property
+    def stuck(self) -> bool:
+        """No poll of the consumer for longer than a batch can take: the soft deadline,
+        one enrichment request's budget, the commit, and a margin."""
+        bound = self.settings.batch_deadline_seconds + self.settings.enrich_timeout_seconds + 60
+        return time.monotonic() - self._polled > bound
 
     def assignment(self) -> set[TopicPartition]:
         """The raw partitions this worker owns now."""
@@ -105,10 +158,14 @@ class TransactionalProcessor:
                     await self._recover(exc)
         finally:
             await self._close()
-            self._executor.shutdown(wait=False, cancel_futures=True)
+            self.process.close()
             log.info("worker loop stopped")
 
     async def _ensure_clients(self) -> None:
+        if self.enrichment is None:
+            limits = await topic_limits(self.settings)
+            self.enrichment = BatchEnrichment(self.process, limits, self.settings.batch_deadline_seconds)
+            log.info("message limits by topic: %s", limits)
         if self._producer is None:
             # With a transactional id, starting fences the predecessor and ends its transaction.
             self._producer = await _started(self._new_producer())
@@ -152,12 +209,13 @@ class TransactionalProcessor:
                 max_records=self.settings.batch_size,
                 timeout_ms=int(self.settings.batch_seconds * 1000),
             )
+            self._polled = time.monotonic()
             async with self._lock:
                 # A rebalance may have run since the fetch: keep what is still ours.
                 fetched = {tp: batch for tp, batch in fetched.items() if tp in self._owned}
                 if fetched and not self.stop_event.is_set():
                     await self._process(fetched)
-            self._failures = 0
+                    self._failures = 0
 
     async def _process(self, fetched: dict[TopicPartition, list]) -> None:
         started = time.monotonic()
@@ -168,88 +226,151 @@ class TransactionalProcessor:
         ]
         metrics.ARTICLES_CONSUMED.inc(len(records))
         metrics.BATCH_SIZE.observe(len(records))
-        batch = self.seen.triage(records)
-        out: list[Outgoing] = []
-        if batch.fresh:
-            loop = asyncio.get_running_loop()
-            out = await loop.run_in_executor(
-                self._executor, process_batch, self.enricher, batch.fresh, self.settings.max_bytes
-            )
-        offsets = {tp: batch_records[-1].offset + 1 for tp, batch_records in fetched.items()}
         commit = self._commit_transaction if self.exactly_once else self._commit_at_least_once
         try:
+            batch = self.seen.triage(records)
+            enriched = await self._enriched(batch)
+            batch = batch.upto(enriched.done)
+            out = enriched.outputs
             # Past the transaction timeout the broker aborts it anyway: give up sooner.
-            await asyncio.wait_for(commit(out, batch, offsets),
-                                   self.settings.transaction_timeout_ms / 1000)
+            await asyncio.wait_for(commit(out, batch), self.settings.transaction_timeout_ms / 1000)
         except BaseException:
-            owned = self._consumer.assignment()
-            for tp, batch_records in fetched.items():  # redo the batch from its start
-                if tp in owned:
-                    self._consumer.seek(tp, batch_records[0].offset)
+            self._rewind(fetched, {})  # nothing of the batch is committed: all of it again
             raise
+        self._rewind(fetched, batch.offsets())  # what was cut is fetched again
         self.seen.committed(batch)
+        for entry in batch.fresh:
+            self._done.pop((entry.record.partition, entry.record.offset), None)
+            self._refused.pop((entry.record.partition, entry.record.offset), None)
         metrics.TRANSACTIONS.labels("committed").inc()
-        metrics.DUPLICATES_SKIPPED.labels("article").inc(batch.duplicates)
-        metrics.DUPLICATES_SKIPPED.labels("redelivery").inc(batch.redelivered)
+        metrics.DUPLICATES_SKIPPED.labels("article").inc(batch.skipped("article"))
+        metrics.DUPLICATES_SKIPPED.labels("redelivery").inc(batch.skipped("redelivery"))
         for message in out:
             metrics.count_published(message)
             if message.reason is not None:
                 _log_dead_letter(message)
         now = time.time()
-        for record in batch.fresh:
-            if record.timestamp:
-                metrics.END_TO_END_SECONDS.observe(max(0.0, now - record.timestamp))
+        for entry in batch.fresh:
+            if entry.record.timestamp:
+                metrics.END_TO_END_SECONDS.observe(max(0.0, now - entry.record.timestamp))
         metrics.BATCH_SECONDS.observe(time.monotonic() - started)
 
-    async def _send_outputs(self, out: list[Outgoing]) -> list[asyncio.Future]:
+    async def _enriched(self, batch: Triage) -> Enriched:
+        """The batch's outputs: those enriched before a failed attempt are reused, records
+        the broker refused become dead letters, the rest is enriched now."""
+        fresh = batch.fresh
+        out: list[Outgoing] = []
+        done = 0
+        while done < len(fresh):
+            key = (fresh[done].record.partition, fresh[done].record.offset)
+            if key in self._refused:
+                entry = fresh[done]
+                error = BadArticle("output_too_large", self._refused[key])
+                self._done[key] = [dead_letter(entry.record, error, entry.article_id)]
+            if key not in self._done:
+                break
+            out += self._done[key]
+            done += 1
+        if done < len(fresh):
+            rest = await self.enrichment.enrich(fresh[done:], self.stop_event)
+            self._remember(fresh[done:done + rest.done], rest.outputs)
+            out += rest.outputs
+            done += rest.done
+        return Enriched(out, done)
+
+    def _remember(self, entries, out: list[Outgoing]) -> None:
+        """Keep each entry's outputs (in order, by source) until its batch commits."""
+        by_key: dict[tuple[int, int], list[Outgoing]] = {}
+        for message in out:
+            by_key.setdefault(message.source, []).append(message)
+        for entry in entries:
+            key = (entry.record.partition, entry.record.offset)
+            self._done[key] = by_key.get(key, [])
+
+    def _rewind(self, fetched: dict[TopicPartition, list], committed: dict[TopicPartition, int]) -> None:
+        """Seek each fetched partition back to its first record not committed."""
+        owned = self._consumer.assignment() if self._consumer is not None else set()
+        for tp, records in fetched.items():
+            position = committed.get(tp, records[0].offset)
+            if tp in owned and position <= records[-1].offset:
+                self._consumer.seek(tp, position)
+
+    async def _send_outputs(self, out: list[Outgoing]) -> list[tuple[tuple[int, int], asyncio.Future]]:
         prefix = self.settings.topic_prefix
-        return [
-            await self._producer.send(
-                m.topic.name(prefix), m.value,
-                key=m.key.encode() if m.key is not None else None,
-                timestamp_ms=round(m.timestamp * 1000) if m.timestamp is not None else None)
-            for m in out
-        ]
+        sent = []
+        for m in out:
+            try:
+                future = await self._producer.send(
+                    m.topic.name(prefix), m.value,
+                    key=m.key.encode() if m.key is not None else None,
+                    timestamp_ms=round(m.timestamp * 1000) if m.timestamp is not None else None)
+            except REFUSED_RECORD_ERRORS as exc:
+                raise _Refused(m.source, exc) from None
+            sent.append((m.source, future))
+        return sent
+
+    async def _acknowledged(self, sent: list[tuple[tuple[int, int], asyncio.Future]]) -> None:
+        for key, future in sent:
+            try:
+                await future
+            except REFUSED_RECORD_ERRORS as exc:
+                raise _Refused(key, exc) from None
 
     async def _send_markers(self, batch: Triage) -> list[asyncio.Future]:
         topic = SEEN.name(self.settings.topic_prefix)
         return [await self._producer.send(topic, m.value, key=m.key, partition=m.partition)
                 for m in batch.markers]
 
-    async def _commit_transaction(self, out, batch: Triage, offsets) -> None:
+    async def _commit_transaction(self, out: list[Outgoing], batch: Triage) -> None:
         await self._producer.begin_transaction()
-        pending = await self._send_outputs(out) + await self._send_markers(batch)
-        await asyncio.gather(*pending)
-        await self._producer.send_offsets_to_transaction(offsets, self.settings.app_id, self._consumer)
+        self._in_transaction = True
+        sent = await self._send_outputs(out)
+        markers = await self._send_markers(batch)
+        await self._acknowledged(sent)
+        await asyncio.gather(*markers)
+        await self._producer.send_offsets_to_transaction(batch.offsets(), self.settings.app_id,
+                                                         self._consumer)
         await self._producer.commit_transaction()
+        self._in_transaction = False
 
-    async def _commit_at_least_once(self, out, batch: Triage, offsets) -> None:
+    async def _commit_at_least_once(self, out: list[Outgoing], batch: Triage) -> None:
         """Outputs acknowledged, then the markers, then the offsets: a crash in between
         repeats the outputs (at least once) but never loses them."""
-        await asyncio.gather(*await self._send_outputs(out))
+        await self._acknowledged(await self._send_outputs(out))
         await asyncio.gather(*await self._send_markers(batch))
-        await self._consumer.commit(offsets)
+        await self._consumer.commit(batch.offsets())
 
     async def _recover(self, exc: Exception) -> None:
-        """Abort what is open, drop the clients that may be broken, back off."""
-        self._failures += 1
+        """Abort what is open, drop the clients that may be broken, back off. A record the
+        broker refused is dead-lettered on the next attempt, at once."""
         fenced = isinstance(exc, ProducerFenced)
+        refused = isinstance(exc, _Refused)
+        if refused:
+            self._refused[exc.key] = str(exc)
+            self._done.pop(exc.key, None)
+        else:
+            self._failures += 1
         metrics.TRANSACTIONS.labels("fenced" if fenced else "aborted").inc()
         metrics.RETRIES.labels("batch").inc()
-        log.warning("batch failed (%s: %s); retry %d after backoff%s", type(exc).__name__, exc,
-                    self._failures, " - another live worker uses this worker id?" if fenced else "")
+        log.warning("batch failed (%s: %s); %s%s", type(exc).__name__, exc,
+                    "its record is dead-lettered" if refused else f"retry {self._failures} after backoff",
+                    " - another live worker uses this worker id?" if fenced else "")
         if self._producer is not None:
-            if self.exactly_once and not fenced:
+            if self._in_transaction and not fenced:
                 aborted = await _quietly(self._producer.abort_transaction())
             else:
                 aborted = not fenced
+            self._in_transaction = False
             if not aborted:  # a new producer completes or aborts what is open when it starts;
-                await _quietly(self._producer.stop())  # whether it committed, only the seen
-                self._producer = None  # topic knows: restore again before going on
-                self._stale = True
+                self._stale = True  # whether it committed, only the seen topic knows:
+            if not aborted or refused:  # restore again before going on. A refused record
+                await _quietly(self._producer.stop())  # leaves the idempotent producer's
+                self._producer = None  # sequence numbers behind the broker's: a new one
         if self._failures >= 3 and self._consumer is not None:
             metrics.RETRIES.labels("clients").inc()
             await self._close()
+        if refused:
+            return
         delay = min(MAX_BACKOFF_SECONDS, 0.25 * 2 ** self._failures)
         try:
             await asyncio.wait_for(self.stop_event.wait(), delay)
@@ -260,10 +381,8 @@ class TransactionalProcessor:
         consumer, self._consumer = self._consumer, None
         producer, self._producer = self._producer, None
         self._owned = set()
-        if consumer is not None:
-            await _quietly(consumer.stop())  # leaves the group: the others rebalance at once
-        if producer is not None:
-            await _quietly(producer.stop())
+        await asyncio.gather(  # the consumer leaves the group: the others rebalance at once
+            *(_quietly(client.stop()) for client in (consumer, producer) if client is not None))
         metrics.ASSIGNED_PARTITIONS.set(0)
 
 
@@ -274,10 +393,17 @@ class _Rebalance(ConsumerRebalanceListener):
         self.processor = processor
 
     async def on_partitions_revoked(self, revoked):
-        async with self.processor._lock:
-            self.processor._owned -= set(revoked)
-            self.processor.seen.forget({tp.partition for tp in revoked})
-            log.info("partitions revoked: %s", sorted(tp.partition for tp in revoked))
+        processor = self.processor
+        async with processor._lock:
+            processor._owned -= set(revoked)
+            partitions = {tp.partition for tp in revoked}
+            processor.seen.forget(partitions)
+            if processor.enrichment is not None:
+                processor.enrichment.forget(partitions)
+            for cache in (processor._done, processor._refused):
+                for key in [k for k in cache if k[0] in partitions]:
+                    del cache[key]
+            log.info("partitions revoked: %s", sorted(partitions))
 
     async def on_partitions_assigned(self, assigned):
         processor = self.processor
@@ -293,9 +419,10 @@ class _Rebalance(ConsumerRebalanceListener):
 
 
 def _log_dead_letter(message: Outgoing) -> None:
-    letter = orjson.loads(message.value)
-    log.warning("dead-lettered: %s", letter["detail"], extra={
-        "reason": letter["reason"], "article_id": letter["article_id"], **letter["source"]})
+    partition, offset = message.source
+    log.warning("dead-lettered: %s", message.detail, extra={
+        "reason": message.reason, "article_id": message.key, "partition": partition,
+        "offset": offset})
 
 
 async def _started(client):
