@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import random
 import time
 
 import pytest
@@ -41,3 +42,31 @@ def test_kill_9_mid_stream_then_restart(settings, workers, figures, guarantee):
         assert not report.duplicated, list(report.duplicated.items())[:5]
         assert report.enriched == ARTICLES and report.dead_letters == 0
     # at_least_once: the batch in flight at the kill may come out twice (figures say how often)
+
+
+KILLS = 10
+FED = 3000  # at 30/s: the stream lasts as long as the kills
+
+
+def test_ten_kills_at_random_moments_while_feeding(settings, workers, figures):
+    """kill -9 again and again, wherever the worker is (enriching, committing, restoring,
+    starting): each restart resumes, nothing is lost or doubled."""
+    chance = random.Random(14)
+    items = [article(i, paragraphs=2) for i in range(FED)]
+    worker = workers.start("w1")
+    stream = Stream(settings, items, rate=30)
+    stream.start()
+    moments = []
+    for _ in range(KILLS):
+        before, _ = progress(settings)
+        wait_progress(settings, before)  # it works again since the last kill
+        time.sleep(chance.uniform(0.0, 2.5))
+        moments.append(progress(settings)[0])
+        worker.kill()
+        worker = workers.start("w1")
+    figures["committed_at_kills"] = moments
+    stream.finish(timeout=300)
+    figures["catch_up_seconds"] = round(wait_caught_up(settings, timeout=300), 2)
+    report = audit_into(settings, figures)
+    assert report.ok, (report.missing[:5], list(report.duplicated.items())[:5])
+    assert report.articles == FED and report.enriched == FED
