@@ -86,7 +86,10 @@ WINDOWS = {w.name: w for w in trending.parse_windows("1h,24h:1h")}
 @pytest.mark.parametrize(
     "query",
     [{"window": "2h"}, {"limit": "0"}, {"limit": "x"}, {"limit": "100000"},
-     {"label": "person; drop"}, {"at": "yesterday"}, {"label": "P" * 100}],
+     {"label": "person; drop"}, {"at": "yesterday"}, {"label": "P" * 100},
+     {"at": "inf"}, {"at": "-inf"}, {"at": "nan"}, {"at": "1e20"}, {"at": "1e300"},
+     {"at": "-1"}, {"at": "9999-12-31T23:59:59"}, {"at": "0001-01-01"},
+     {"scope": "local", "at": "1e18"}],
 )
 def test_bad_queries_are_refused(query):
     with pytest.raises(BadQuery):

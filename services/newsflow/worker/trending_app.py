@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import logging
+import math
 import re
 import time
 
@@ -28,6 +29,7 @@ MAX_LIMIT = 200
 _LABEL = re.compile(r"^[A-Z_]{1,20}$")
 _NAME_MAX = 200
 EXPIRE_INTERVAL_SECONDS = 60.0
+LATEST_AT = 4102444800.0  # 2100-01-01T00:00:00Z
 PEER_TIMEOUT_SECONDS = 5.0
 
 
@@ -40,17 +42,21 @@ def _iso(ts: float) -> str:
 
 
 def _parse_at(text: str) -> float:
+    """Unix seconds or an ISO 8601 time, from 1970 to 2100 (windows end after ``at``; the
+    calendar ends at year 9999)."""
     try:
-        return float(text)
+        at = float(text)
     except ValueError:
-        pass
-    try:
-        parsed = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
-    except ValueError:
-        raise BadQuery("'at' must be Unix seconds or an ISO 8601 time") from None
-    if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=dt.timezone.utc)
-    return parsed.timestamp()
+        try:
+            parsed = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
+        except ValueError:
+            raise BadQuery("'at' must be Unix seconds or an ISO 8601 time") from None
+        if parsed.tzinfo is None:
+            parsed = parsed.replace(tzinfo=dt.timezone.utc)
+        at = parsed.timestamp()
+    if not math.isfinite(at) or not 0 <= at < LATEST_AT:
+        raise BadQuery("'at' must be a time between 1970 and 2100")
+    return at
 
 
 def parse_query(query, windows: dict[str, trending.Window]) -> dict:
