@@ -39,6 +39,10 @@ class Settings:
     trending_windows: str = "1h,24h:1h"  # NEWSFLOW_TRENDING_WINDOWS (size[:step], ...)
     trending_retention: str = "7d"  # NEWSFLOW_TRENDING_RETENTION (event time kept)
     roles: str = "enrich,trending"  # NEWSFLOW_ROLES: what `newsflow worker` runs (enrich, trending)
+    # Feed fetching (docs/security.md, "Fetch policy")
+    fetch_allow: str = ""  # NEWSFLOW_FETCH_ALLOW: private CIDRs / host names feeds may be on
+    fetch_deadline_seconds: float = 30.0  # NEWSFLOW_FETCH_DEADLINE_SECONDS (one request, whole)
+    poll_deadline_seconds: float = 120.0  # NEWSFLOW_POLL_DEADLINE_SECONDS (one feed and its pages)
     # Connecting to a secured cluster (docs/security.md)
     security_protocol: str = "PLAINTEXT"  # NEWSFLOW_SECURITY_PROTOCOL (SSL, SASL_PLAINTEXT, SASL_SSL)
     sasl_mechanism: str = "PLAIN"  # NEWSFLOW_SASL_MECHANISM (PLAIN, SCRAM-SHA-256, SCRAM-SHA-512)

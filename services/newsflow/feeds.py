@@ -47,7 +47,7 @@ async def poll(fetcher: Fetcher, store: SeenStore, feed_url: str, max_bytes: int
     headers = {k: v for k, v in (("If-None-Match", etag), ("If-Modified-Since", modified)) if v}
     result = Poll(feed_url, etag=etag, modified=modified)
     try:
-        response = await fetcher.get(feed_url, headers, kind="feed")
+        response = await fetcher.get(feed_url, headers, kind="feed", allow_private=True)
     except FetchError as exc:
         _warn(feed_url, exc)
         return result
@@ -76,7 +76,7 @@ async def poll(fetcher: Fetcher, store: SeenStore, feed_url: str, max_bytes: int
             metrics.FEED_DUPLICATES.inc()
             continue
         candidates.append((entry, url, key, updated))
-    built = await asyncio.gather(*(_article(fetcher, e, url, source, max_bytes)
+    built = await asyncio.gather(*(_article(fetcher, e, url, source, max_bytes, response.private)
                                    for e, url, _, _ in candidates))
     for article, (_, _, key, updated) in zip(built, candidates):
         if article is not None:
@@ -85,11 +85,11 @@ async def poll(fetcher: Fetcher, store: SeenStore, feed_url: str, max_bytes: int
 
 
 async def _article(fetcher: Fetcher, entry, url: str | None, source: str,
-                   max_bytes: int) -> Article | None:
+                   max_bytes: int, allow_private: bool) -> Article | None:
     page = None
     if url:
         try:
-            response = await fetcher.get(url, kind="page")
+            response = await fetcher.get(url, kind="page", allow_private=allow_private)
             page = from_page(response.body, response.url)
         except FetchError as exc:
             _warn(url, exc)
