@@ -157,7 +157,9 @@ class Fetcher:
                     found = await self._follow(f"{parts.scheme}://{parts.netloc}/robots.txt",
                                                {}, "robots", allow_private, robots=False)
                     robots.parse(found.body.decode("utf-8", "replace").splitlines())
-                except FetchError:
+                except FetchError as exc:
+                    if exc.kind == "refused":  # and so is the request: nothing to remember
+                        return True
                     robots.parse([])
                 host.robots = robots
         return host.robots.can_fetch(USER_AGENT, url)

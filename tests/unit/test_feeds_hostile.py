@@ -302,3 +302,20 @@ async def test_a_page_of_too_many_tags_is_not_extracted(hostile, store):
     feed = await one_item_feed(hostile, hostile.url("/many-tags"))
     [item] = (await poll_with(store, feed)).items
     assert item.article.extraction == "feed-summary" and errors("unreadable") == before + 1
+
+
+async def test_a_refused_request_does_not_leave_the_host_without_its_robots_txt():
+    """Refused from a public feed's link first, the host's robots.txt is still read when
+    the operator's own feed reaches it."""
+    publisher = await FeedServer().start(host="127.0.0.2")  # its robots.txt: no /private/
+    fetcher = Fetcher(FAST, ALLOWED)
+    url = f"{publisher.base}/private/grain.html"
+    try:
+        for allow_private, kind in ((False, "refused"), (True, "robots")):
+            with pytest.raises(FetchError) as caught:
+                await fetcher.get(url, allow_private=allow_private)
+            assert caught.value.kind == kind
+    finally:
+        await fetcher.close()
+        await publisher.stop()
+    assert publisher.paths() == ["/robots.txt"]
