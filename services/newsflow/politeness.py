@@ -210,8 +210,8 @@ class Fetcher:
             raise FetchError("refused", f"{url}: {REFUSED}") from None
         except Unresolvable:
             raise _Transient("dns", f"{url}: the host name does not resolve") from None
-        except TimeoutError:
-            raise _Transient("timeout", f"{url}: not complete in {limits.deadline}s") from None
+        except TimeoutError:  # answering, but too slowly: another try would be as slow
+            raise FetchError("timeout", f"{url}: not complete in {limits.deadline}s") from None
         except httpx.TimeoutException:
             raise _Transient("timeout", f"{url}: no answer in {limits.timeout}s") from None
         except httpx.DecodingError:
