@@ -11,8 +11,8 @@ from lxml.etree import ParserError
 
 # Less main text than this is a paywall, a cookie wall or a menu: the feed's summary is better.
 MIN_TEXT_CHARS = 100
-# trafilatura's time grows with the elements of a page, some 25 µs per tag on CI: this many
-# tags is about 2.5 s of extraction; real article pages have a few thousand.
+# trafilatura's time grows with the tags of a page, some 25 µs each on a 2-core machine:
+# this many is about 2.5 s of extraction; real article pages have a few thousand.
 MAX_TAGS = 100_000
 # Characters lxml refuses in a str (NUL, other C0 controls, lone surrogates)
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")

@@ -57,7 +57,8 @@ async def run(tmp_path_factory):
         feeds.append((await publisher()).url(path))
     for body in (billion_laughs(), local_path_feed(), b"\x00\xff binary" * 1000):
         feeds.append((await publisher(body)).url("/feeds/feed.xml"))
-    env = {"NEWSFLOW_DATA_DIR": str(tmp_path_factory.mktemp("data")), "NEWSFLOW_BOOTSTRAP": f"127.0.0.1:{free_port()}",
+    env = {"NEWSFLOW_DATA_DIR": str(tmp_path_factory.mktemp("data")),
+           "NEWSFLOW_BOOTSTRAP": f"127.0.0.1:{free_port()}",
            "NEWSFLOW_FETCH_ALLOW": "127.0.0.2/32", "PATH": "/usr/bin:/bin",
            "NEWSFLOW_FETCH_DEADLINE_SECONDS": str(FETCH_DEADLINE),
            "NEWSFLOW_POLL_DEADLINE_SECONDS": str(POLL_DEADLINE)}
