@@ -42,6 +42,10 @@ class Settings:
     enrich_timeout_seconds: float = 60.0  # NEWSFLOW_ENRICH_TIMEOUT_SECONDS: per enrichment request
     enrich_memory_mb: int = 1024  # NEWSFLOW_ENRICH_MEMORY_MB: the enrichment process's resident limit
     batch_deadline_seconds: float = 30.0  # NEWSFLOW_BATCH_DEADLINE_SECONDS: then the batch is cut
+    # Feed fetching (docs/security.md, "Fetch policy")
+    fetch_allow: str = ""  # NEWSFLOW_FETCH_ALLOW: private CIDRs / host names feeds may be on
+    fetch_deadline_seconds: float = 30.0  # NEWSFLOW_FETCH_DEADLINE_SECONDS (one request, whole)
+    poll_deadline_seconds: float = 120.0  # NEWSFLOW_POLL_DEADLINE_SECONDS (one feed and its pages)
     # Connecting to a secured cluster (docs/security.md)
     security_protocol: str = "PLAINTEXT"  # NEWSFLOW_SECURITY_PROTOCOL (SSL, SASL_PLAINTEXT, SASL_SSL)
     sasl_mechanism: str = "PLAIN"  # NEWSFLOW_SASL_MECHANISM (PLAIN, SCRAM-SHA-256, SCRAM-SHA-512)

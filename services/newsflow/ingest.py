@@ -20,6 +20,7 @@ from newsflow.feeds import poll
 from newsflow.config import Settings
 from newsflow.core.article import Article
 from newsflow.kafka.clients import MAX_REQUEST_BYTES, client_options, start
+from newsflow.fetch_policy import AllowList
 from newsflow.politeness import Fetcher, Limits
 from newsflow.seen import SeenStore
 from newsflow.sources import Rejected, read_articles
@@ -143,14 +144,22 @@ def _next_of(items: Iterator) -> asyncio.Future:
 
 
 async def feed_polls(settings: Settings, feeds: list[str], interval: float,
-                     dry_run: bool = False, limits: Limits = Limits()
+                     dry_run: bool = False, limits: Limits | None = None
                      ) -> AsyncIterator[list[str]]:
     """Poll the feeds every ``interval`` seconds and publish their new items; yields the ids
     each poll published, for as long as the caller iterates. Items are marked seen only
     once the broker has them, so a crash between the two republishes (same id) rather than
-    loses an item; a dry run marks nothing."""
+    loses an item; a dry run marks nothing. The feeds are polled side by side and each
+    poll is bounded (feeds.py): one failing or slow feed holds back nobody else's items.
+    ``limits`` default to Limits with the deadlines of ``settings``."""
+    limits = limits or Limits(deadline=settings.fetch_deadline_seconds,
+                              poll_deadline=settings.poll_deadline_seconds)
+    try:
+        allow = AllowList.parse(settings.fetch_allow)
+    except ValueError as exc:
+        raise SystemExit(f"NEWSFLOW_FETCH_ALLOW={settings.fetch_allow!r}: {exc}") from None
     store = SeenStore(settings.data_dir)
-    fetcher = Fetcher(limits)
+    fetcher = Fetcher(limits, allow)
     try:
         async with Sink(settings, dry_run) as sink:
             while True:

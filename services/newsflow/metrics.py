@@ -129,7 +129,10 @@ FEED_DUPLICATES = Counter(
 )
 FEED_FETCH_ERRORS = Counter(
     "newsflow_feed_fetch_errors_total", "Fetches that failed for good, by kind",
-    ["kind"],  # status, timeout, connection, too_large, robots, malformed, bad_url, no_text
+    # status, timeout, connection, dns, too_large, decoding, redirects, robots, refused
+    # (fetch policy), bad_url, malformed, unreadable, no_text, deadline (of a poll),
+    # unexpected (a defect of ours: one item or feed skipped)
+    ["kind"],
 )
 FEED_FETCH_SECONDS = Histogram(
     "newsflow_feed_fetch_seconds", "Time of one HTTP fetch, by what was fetched",

@@ -16,17 +16,25 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 _TRACKING = ("utm_", "fbclid", "gclid")
 
 
-def canonical_url(url: str) -> str:
+def canonical_url(url: str) -> str | None:
     """The URL with scheme and host lowercased, no fragment, no tracking parameters, no
-    default port: the same story linked twice is one item."""
-    parts = urlsplit(url.strip())
+    default port: the same story linked twice is one item. None for what does not parse as
+    a URL (a port out of range, a broken IPv6 address): never an exception, since it reads
+    what feeds link to. User info is kept, for the fetch policy to refuse."""
+    try:
+        parts = urlsplit(url.strip())
+        port = parts.port
+    except ValueError:
+        return None
     host = (parts.hostname or "").lower()
-    port = parts.port
+    if ":" in host:  # IPv6
+        host = f"[{host}]"
     if port and (parts.scheme.lower(), port) not in (("http", 80), ("https", 443)):
         host = f"{host}:{port}"
+    userinfo, at, _ = parts.netloc.rpartition("@")
     query = urlencode([(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True)
                        if not k.lower().startswith(_TRACKING)])
-    return urlunsplit((parts.scheme.lower(), host, parts.path or "/", query, ""))
+    return urlunsplit((parts.scheme.lower(), userinfo + at + host, parts.path or "/", query, ""))
 
 
 class SeenStore:

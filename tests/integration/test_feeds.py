@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 
 import httpx
 import orjson
@@ -45,7 +46,9 @@ async def endpoint(settings):
 
 
 async def poll_once(settings, feeds: list[str]) -> list[str]:
-    """One poll of the feeds, as by `newsflow ingest --once`; the ids published."""
+    """One poll of the feeds, as by `newsflow ingest --once`; the ids published. The
+    fixture publisher is on 127.0.0.1, which the fetch policy refuses unless allowed."""
+    settings = dataclasses.replace(settings, fetch_allow="127.0.0.1")
     async with contextlib.aclosing(feed_polls(settings, feeds, 0, limits=FAST)) as polls:
         return await anext(polls)
 

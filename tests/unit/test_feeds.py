@@ -7,12 +7,14 @@ from prometheus_client import REGISTRY
 
 from newsflow.core.article import article_id
 from newsflow.feeds import poll
+from newsflow.fetch_policy import AllowList
 from newsflow.pages import from_page, html_to_text
 from newsflow.politeness import Fetcher, Limits
 from newsflow.seen import SeenStore, canonical_url
 from tests.fixtures.feeds.server import HERE, FeedServer
 
 FAST = Limits(min_gap=0, backoff=0.01, timeout=2)
+LOOPBACK = AllowList.parse("127.0.0.1")  # the fixture publisher
 
 
 @pytest.fixture
@@ -24,7 +26,7 @@ async def server():
 
 @pytest.fixture
 async def fetcher():
-    fetcher = Fetcher(FAST)
+    fetcher = Fetcher(FAST, LOOPBACK)
     yield fetcher
     await fetcher.close()
 

@@ -18,9 +18,10 @@ from tests.fixtures.feeds.server import FeedServer
 
 @pytest.fixture
 def env(tmp_path):
-    """No broker listens here: a dry run must not need one."""
+    """No broker listens here: a dry run must not need one. The fixture publisher is on
+    127.0.0.1, which the fetch policy refuses unless allowed."""
     return {"NEWSFLOW_DATA_DIR": str(tmp_path), "NEWSFLOW_BOOTSTRAP": f"127.0.0.1:{free_port()}",
-            "PATH": "/usr/bin:/bin"}
+            "NEWSFLOW_FETCH_ALLOW": "127.0.0.1", "PATH": "/usr/bin:/bin"}
 
 
 async def newsflow(env, *args) -> tuple[int, bytes, str]:
