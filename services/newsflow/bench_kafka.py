@@ -19,6 +19,7 @@ from pathlib import Path
 import orjson
 
 from newsflow.bench_cpu import CpuClock
+from newsflow.processes import with_descendants
 from newsflow.config import Settings
 from newsflow.core.article import Article
 from newsflow.ingest import producer
@@ -40,11 +41,14 @@ def percentile(values: list[float], q: float) -> float:
 
 
 def peak_rss_mb(pid: int) -> float:
-    """VmHWM (peak resident set) of a live process, in MiB."""
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmHWM:"):
-            return int(line.split()[1]) / 1024
-    raise RuntimeError(f"no VmHWM for pid {pid}")
+    """VmHWM (peak resident set) of a live process and its descendants (the worker's
+    enrichment process), summed, in MiB."""
+    total = 0.0
+    for member in with_descendants(pid):
+        for line in Path(f"/proc/{member}/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                total += int(line.split()[1]) / 1024
+    return total
 
 
 class Phase:
@@ -164,7 +168,8 @@ class Phase:
         received. Model loading and the group join are left out (the workers are up), and
         no rebalance falls inside the drain. ``cores``: the cores each party used over
         that same span."""
-        clock = CpuClock({"workers": [worker.process.pid for worker in self.workers],
+        clock = CpuClock({"workers": [p for worker in self.workers
+                                      for p in with_descendants(worker.process.pid)],
                           "broker": self.broker_pids, "bench": [os.getpid()]})
         began = time.time()
         await self.publish(articles)

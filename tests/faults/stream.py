@@ -5,7 +5,6 @@ the worker's memory."""
 from __future__ import annotations
 
 import asyncio
-import os
 import subprocess
 import sys
 import threading
@@ -20,6 +19,7 @@ from newsflow.audit import Report, audit, read_topic, render
 from newsflow.config import Settings
 from newsflow.core.parse import from_mapping
 from newsflow.kafka.clients import MAX_REQUEST_BYTES
+from newsflow.processes import with_descendants
 from newsflow.tail import consumer
 from newsflow.topics import messages
 from newsflow.topics.registry import RAW
@@ -177,18 +177,15 @@ def wait_progress(settings: Settings, beyond: int, timeout: float = 120.0) -> No
 
 
 def rss_mb(pid: int) -> float:
-    """Resident memory of a process and its children (the worker's enrichment process)."""
+    """Resident memory of a process and its descendants (the worker's enrichment process)."""
     total = 0.0
-    for line in open(f"/proc/{pid}/status"):
-        if line.startswith("VmRSS:"):
-            total = int(line.split()[1]) / 1024
-    for task in os.listdir(f"/proc/{pid}/task"):
-        with open(f"/proc/{pid}/task/{task}/children") as children:
-            for child in children.read().split():
-                try:
-                    total += rss_mb(int(child))
-                except OSError:  # it has just ended
-                    pass
+    for member in with_descendants(pid):
+        try:
+            for line in open(f"/proc/{member}/status"):
+                if line.startswith("VmRSS:"):
+                    total += int(line.split()[1]) / 1024
+        except OSError:  # it has just ended
+            pass
     return total
 
 
