@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import ssl
+from dataclasses import dataclass
 
 from aiokafka.admin import AIOKafkaAdminClient
 from aiokafka.conn import collect_hosts, create_conn
@@ -145,8 +146,9 @@ async def start(client, settings: Settings, command: str) -> None:
         await client.start()
     except KafkaConnectionError:
         await (client.close() if isinstance(client, AIOKafkaAdminClient) else client.stop())
-        problem = await diagnose(settings) or f"cannot bootstrap from Kafka at {settings.bootstrap}"
-        raise SystemExit(f"newsflow {command}: {problem}") from None
+        problem = await diagnose(settings)
+        text = problem.text if problem else f"cannot bootstrap from Kafka at {settings.bootstrap}"
+        raise SystemExit(f"newsflow {command}: {text}") from None
     finally:
         aiokafka_log.removeFilter(held)
     for record in held.records:
@@ -158,33 +160,43 @@ async def check(settings: Settings, command: str) -> None:
     faust clients would end in a traceback."""
     problem = await diagnose(settings)
     if problem:
-        raise SystemExit(f"newsflow {command}: {problem}")
+        raise SystemExit(f"newsflow {command}: {problem.text}")
 
 
-async def diagnose(settings: Settings) -> str | None:
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """Why Kafka does not serve us: ``refused`` when it answered and turned us away
+    (credentials, mechanism, protocol, certificates: retrying changes nothing until the
+    settings or the cluster do), else it could not be reached."""
+
+    text: str
+    refused: bool
+
+
+async def diagnose(settings: Settings) -> Problem | None:
     """Why the first bootstrap server refuses us, or None if it answers. (aiokafka only
     says it could not bootstrap and logs the cause: this asks again for the error.)"""
     options = client_options(settings)
     host, port, _ = collect_hosts(options.pop("bootstrap_servers"), randomize=False)[0]
     protocol, where = options["security_protocol"], f"Kafka at {settings.bootstrap}"
-    closed = f"{where} closed the connection: check NEWSFLOW_SECURITY_PROTOCOL ({protocol}) " + (
+    closed = Problem(f"{where} closed the connection: check NEWSFLOW_SECURITY_PROTOCOL ({protocol}) " + (
         "and the client certificate (NEWSFLOW_SSL_CERTFILE, NEWSFLOW_SSL_KEYFILE)"
-        if "SSL" in protocol else "against its listener")
+        if "SSL" in protocol else "against its listener"), refused=True)
     try:
         conn = await create_conn(host, port, request_timeout_ms=10000, **options)
     except (SaslAuthenticationFailed, AuthenticationFailedError):
-        return (f"Kafka authentication failed for user {settings.sasl_username!r} "
-                f"({options['sasl_mechanism']}): check NEWSFLOW_SASL_USERNAME/PASSWORD")
+        return Problem(f"Kafka authentication failed for user {settings.sasl_username!r} "
+                       f"({options['sasl_mechanism']}): check NEWSFLOW_SASL_USERNAME/PASSWORD", True)
     except UnsupportedSaslMechanismError:
-        return (f"{where} does not accept SASL mechanism {options['sasl_mechanism']}: "
-                f"check NEWSFLOW_SASL_MECHANISM")
+        return Problem(f"{where} does not accept SASL mechanism {options['sasl_mechanism']}: "
+                       f"check NEWSFLOW_SASL_MECHANISM", True)
     except ssl.SSLError as exc:
-        return (f"TLS with {where} failed ({exc.reason or exc}): check NEWSFLOW_SSL_CAFILE "
-                f"and NEWSFLOW_SECURITY_PROTOCOL")
+        return Problem(f"TLS with {where} failed ({exc.reason or exc}): check NEWSFLOW_SSL_CAFILE "
+                       f"and NEWSFLOW_SECURITY_PROTOCOL", True)
     except (ConnectionResetError, KafkaConnectionError):
         return closed
     except (OSError, KafkaError, asyncio.TimeoutError) as exc:
-        return f"cannot connect to {where}: {str(exc) or type(exc).__name__}"
+        return Problem(f"cannot connect to {where}: {str(exc) or type(exc).__name__}", False)
     try:
         await conn.send(MetadataRequest([]))
     except (KafkaError, asyncio.TimeoutError):

@@ -88,6 +88,7 @@ def create_app(settings: Settings, processor: TransactionalProcessor | None
             body["assigned_partitions"] = sorted(tp.partition for tp in processor.assignment())
             body["in_group"] = processor.in_group
             body["stuck"] = processor.stuck
+            body["refused"] = processor.refused
         body["ready"] = broker and (processor is None or processor.ready)
         return web.json(body, status=200 if body["ready"] else 503)
 
@@ -125,6 +126,7 @@ def _enrichment_service(app: faust.App, processor: TransactionalProcessor,
 
     @app.timer(LAG_INTERVAL_SECONDS)
     async def report_lag():
+        await processor.watch_broker(await probe.reachable())
         await probe.update_lag(processor.assignment(), processor.highwater)
 
     return EnrichmentLoop()

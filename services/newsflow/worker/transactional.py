@@ -51,7 +51,7 @@ from newsflow import metrics
 from newsflow.config import Settings
 from newsflow.core.article import BadArticle
 from newsflow.kafka.admin import topic_limits
-from newsflow.kafka.clients import MAX_REQUEST_BYTES, client_options
+from newsflow.kafka.clients import MAX_REQUEST_BYTES, client_options, diagnose
 from newsflow.kafka.fenced_commit import FencedProducer, GroupFenced, member_of
 from newsflow.topics.registry import RAW, SEEN
 from newsflow.worker.dedupe import SeenStore, Triage
@@ -106,6 +106,9 @@ class TransactionalProcessor:
         self._done: dict[tuple[int, int], list[Outgoing]] = {}  # enriched, not yet committed
         self._refused: dict[tuple[int, int], str] = {}  # refused by the broker: dead-letter
         self._polled = time.monotonic()
+        self.refused: str | None = None  # why Kafka turns the worker away, while it does
+        self._refusals = 0
+        self._next_check = 0.0
 
     async def start(self) -> None:
         """Start the enrichment process (load the model) before joining the group."""
@@ -116,7 +119,7 @@ class TransactionalProcessor:
         """Owns raw partitions, has restored their state, is a member of its group, has an
         enrichment process and its loop is not stuck (for /readyz)."""
         return (bool(self._owned) and not self._restoring and self.in_group
-                and self.process.ready and not self.stuck)
+                and self.process.ready and not self.stuck and self.refused is None)
 
     @property
     def in_group(self) -> bool:
@@ -143,12 +146,38 @@ class TransactionalProcessor:
         """Finish (or abort) the batch in flight, then return from run()."""
         self.stop_event.set()
 
+    async def watch_broker(self, reachable: bool) -> None:
+        """Called every few seconds (worker.app) with whether the broker answers. When
+        Kafka turns the worker away (credentials changed, certificates expired) the loop's
+        clients would retry without end, dozens of times a second: they are stopped and the
+        check repeated with a growing backoff (5 s to a minute), not ready meanwhile, until
+        Kafka takes the worker again."""
+        now = time.monotonic()
+        if (reachable and self.refused is None) or now < self._next_check:
+            return
+        problem = await diagnose(self.settings)
+        if problem is not None and problem.refused:
+            if self.refused is None:
+                log.error("Kafka refuses the worker (%s): its clients stop, retried with backoff",
+                          problem.text)
+            self.refused = problem.text
+            self._refusals += 1
+            self._next_check = now + min(60.0, 5.0 * 2 ** (self._refusals - 1))
+            return
+        if self.refused is not None:
+            log.info("Kafka accepts the worker again")
+        self.refused, self._refusals, self._next_check = None, 0, 0.0
+
     async def run(self) -> None:
         """Consume until stopped; transient failures are retried, never fatal."""
         log.info("worker loop starting: %s, transactional id %s, dedupe %s",
                  self.settings.guarantee, transactional_id(self.settings), self.settings.dedupe)
         try:
             while not self.stop_event.is_set():
+                if self.refused is not None:
+                    await self._close()
+                    await _wait(self.stop_event, 1.0)
+                    continue
                 try:
                     await self._ensure_clients()
                     await self._consume()
@@ -204,7 +233,7 @@ class TransactionalProcessor:
         )
 
     async def _consume(self) -> None:
-        while not self.stop_event.is_set():
+        while not self.stop_event.is_set() and self.refused is None:
             fetched = await self._consumer.getmany(
                 max_records=self.settings.batch_size,
                 timeout_ms=int(self.settings.batch_seconds * 1000),
@@ -371,11 +400,7 @@ class TransactionalProcessor:
             await self._close()
         if refused:
             return
-        delay = min(MAX_BACKOFF_SECONDS, 0.25 * 2 ** self._failures)
-        try:
-            await asyncio.wait_for(self.stop_event.wait(), delay)
-        except asyncio.TimeoutError:
-            pass
+        await _wait(self.stop_event, min(MAX_BACKOFF_SECONDS, 0.25 * 2 ** self._failures))
 
     async def _close(self) -> None:
         consumer, self._consumer = self._consumer, None
@@ -423,6 +448,14 @@ def _log_dead_letter(message: Outgoing) -> None:
     log.warning("dead-lettered: %s", message.detail, extra={
         "reason": message.reason, "article_id": message.key, "partition": partition,
         "offset": offset})
+
+
+async def _wait(event: asyncio.Event, seconds: float) -> None:
+    """Until ``event`` is set or ``seconds`` have passed."""
+    try:
+        await asyncio.wait_for(event.wait(), seconds)
+    except asyncio.TimeoutError:
+        pass
 
 
 async def _started(client):
