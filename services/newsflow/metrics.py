@@ -43,6 +43,10 @@ CONSUMER_LAG = Gauge(
 INGESTED = Counter(
     "newsflow_ingest_articles_total", "Articles the producer handled, by outcome", ["outcome"]
 )
+BLANK_LINES = Counter(
+    "newsflow_ingest_blank_lines_total",
+    "Blank lines skipped in JSONL input (files, stdin, HTTP batches)",
+)
 TRANSACTION_OUTCOMES = ("committed", "aborted", "fenced")
 TRANSACTIONS = Counter(
     "newsflow_transactions_total",
