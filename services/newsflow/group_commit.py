@@ -11,7 +11,10 @@ transaction timeout if this process dies, or by the next producer with the same
 transactional id (a restart fences this one). Nothing of it reaches a read_committed reader.
 
 Group commit: requests that arrive while a transaction commits wait for the next one and
-share it, so a busy server pays one commit per group of requests, not per request.
+share it, so a busy server pays one commit per group of requests, not per request. A
+producer has one transaction open at a time, and the broker makes its next one wait a
+little (CONCURRENT_TRANSACTIONS, retried after 20 ms) while the markers of the last are
+written: LANES producers, each with its own transactional id, commit side by side.
 """
 
 from __future__ import annotations
@@ -31,6 +34,7 @@ from newsflow.kafka.clients import start
 
 log = logging.getLogger(__name__)
 
+LANES = 4  # transactional producers committing side by side
 PROBE_SECONDS = 2.0  # how often the broker is asked for metadata, for readiness
 CLOSE_SECONDS = 10.0
 MAX_BACKOFF_SECONDS = 10.0
@@ -54,21 +58,21 @@ class GroupCommit:
     Unavailable within ``ack_timeout`` seconds (past it only while a commit already sent
     is in progress: its outcome is the answer)."""
 
-    def __init__(self, settings: Settings, topic: str, transactional_id: str, ack_timeout: float):
+    def __init__(self, settings: Settings, topic: str, transactional_id: str, ack_timeout: float,
+                 lanes: int = LANES):
         self.topic, self.ack_timeout = topic, ack_timeout
-        self._settings, self._transactional_id = settings, transactional_id
         self._queue: deque[_Request] = deque()
         self._wake = asyncio.Event()
-        self._producer: AIOKafkaProducer | None = None
+        self._lanes = [_Lane(self, settings, f"{transactional_id}.{n}") for n in range(lanes)]
         self._tasks: list[asyncio.Task] = []
-        self._problem: str | None = None  # why not ready, from the transactions
         self._reachable = True  # from the probe
 
     async def start(self) -> None:
         """Connect (SystemExit with one line if no broker answers) and begin serving."""
-        self._producer = self._new_producer()
-        await start(self._producer, self._settings, "serve-ingest")
-        self._tasks = [asyncio.create_task(self._commit_groups()), asyncio.create_task(self._probe())]
+        for lane in self._lanes:
+            await lane.start()
+        self._tasks = [asyncio.create_task(self._commit_groups(lane)) for lane in self._lanes]
+        self._tasks.append(asyncio.create_task(self._probe()))
 
     async def stop(self) -> None:
         for task in self._tasks:
@@ -76,13 +80,15 @@ class GroupCommit:
         await asyncio.gather(*self._tasks, return_exceptions=True)
         for request in self._queue:
             request.answer.cancel()
-        await self._close_producer()
+        for lane in self._lanes:
+            await lane.close_producer()
 
     @property
     def problem(self) -> str | None:
         """Why requests are refused now (None: ready)."""
-        if self._problem:
-            return self._problem
+        for lane in self._lanes:
+            if lane.problem:
+                return lane.problem
         return None if self._reachable else "the Kafka brokers do not answer"
 
     async def publish(self, records: list[tuple[bytes, bytes]]) -> None:
@@ -95,12 +101,13 @@ class GroupCommit:
         try:
             await asyncio.wait_for(asyncio.shield(request.answer), self.ack_timeout)
         except TimeoutError:
-            if not request.taken:  # still queued behind a stuck transaction: never sent
+            if not request.taken:  # still queued behind stuck transactions: never sent
                 self._queue.remove(request)
                 raise Unavailable(f"not acknowledged within {self.ack_timeout:g}s") from None
             await request.answer
 
-    async def _commit_groups(self) -> None:
+    async def _commit_groups(self, lane: "_Lane") -> None:
+        """One lane's loop: take what is queued, publish it in one transaction, again."""
         while True:
             await self._wake.wait()
             self._wake.clear()
@@ -113,15 +120,42 @@ class GroupCommit:
             self._queue = deque(r for r in self._queue if r not in group)
             for request in group:
                 request.taken = True
-            await self._transaction(group)
+            await lane.transaction(group)
+            if self._queue:
+                self._wake.set()  # what came meanwhile, for whichever lane is free
 
-    async def _transaction(self, group: list[_Request]) -> None:
-        producer, began = self._producer, False
+    async def _probe(self) -> None:
+        """Readiness: whether the brokers answer a metadata request, every PROBE_SECONDS."""
+        while True:
+            producer = self._lanes[0].producer
+            try:
+                self._reachable = bool(producer) and await asyncio.wait_for(
+                    producer.client.force_metadata_update(), PROBE_SECONDS)
+            except (TimeoutError, KafkaError):
+                self._reachable = False
+            await asyncio.sleep(PROBE_SECONDS)
+
+
+class _Lane:
+    """One transactional producer and what it is doing: a transaction, or the abort of a
+    failed one (then ``problem`` says so and requests are refused at once)."""
+
+    def __init__(self, owner: GroupCommit, settings: Settings, transactional_id: str):
+        self._owner, self._settings, self._transactional_id = owner, settings, transactional_id
+        self.producer: AIOKafkaProducer | None = None
+        self.problem: str | None = None
+
+    async def start(self) -> None:
+        self.producer = self._new_producer()
+        await start(self.producer, self._settings, "serve-ingest")
+
+    async def transaction(self, group: list[_Request]) -> None:
+        producer, began = self.producer, False
         try:
             async with asyncio.timeout_at(min(r.deadline for r in group)):
                 await producer.begin_transaction()
                 began = True
-                acks = [await producer.send(self.topic, value, key=key)
+                acks = [await producer.send(self._owner.topic, value, key=key)
                         for request in group for key, value in request.records]
                 await asyncio.gather(*acks)
         except Exception as exc:  # noqa: BLE001 - timeout, Kafka or producer state: 503
@@ -140,26 +174,27 @@ class GroupCommit:
         """Answer the group 503 now, then make sure its transaction ends aborted; requests
         are refused at once meanwhile (the abort flushes the sends, so it waits for a
         reachable broker, however long)."""
-        detail = f"not acknowledged within {self.ack_timeout:g}s" if isinstance(
-            exc, TimeoutError) else f"not acknowledged: {exc!r}"
+        timeout = self._owner.ack_timeout
+        detail = (f"not acknowledged within {timeout:g}s" if isinstance(exc, TimeoutError)
+                  else f"not acknowledged: {exc!r}")
         for request in group:
             request.answer.set_exception(Unavailable(detail))
         metrics.HTTP_INGEST_TRANSACTIONS.labels("aborted").inc()
         log.warning("%d request(s) answered 503 (%s); aborting their transaction", len(group), detail)
-        self._problem = "aborting a transaction that was not acknowledged in time"
+        self.problem = "aborting a transaction that was not acknowledged in time"
         try:
             if began:
-                await self._producer.abort_transaction()
+                await self.producer.abort_transaction()
         except Exception as exc:  # noqa: BLE001 - fenced, fatal, invalid state: start afresh
             log.warning("abort failed (%s: %s): replacing the producer", type(exc).__name__, exc)
             await self._replace_producer()
-        self._problem = None
+        self.problem = None
 
     async def _replace_producer(self) -> None:
         """A new producer with the same transactional id: starting it fences the old one
         and ends its transaction aborted, on the broker."""
-        self._problem = "reconnecting to Kafka"
-        await self._close_producer()
+        self.problem = "reconnecting to Kafka"
+        await self.close_producer()
         backoff = 0.5
         while True:
             candidate = self._new_producer()
@@ -167,33 +202,24 @@ class GroupCommit:
                 await candidate.start()
             except KafkaError as exc:
                 log.warning("producer start failed (%s); retrying in %.1fs", exc, backoff)
-                self._producer = candidate
-                await self._close_producer()
+                self.producer = candidate
+                await self.close_producer()
                 await asyncio.sleep(backoff)
                 backoff = min(backoff * 2, MAX_BACKOFF_SECONDS)
                 continue
-            self._producer = candidate
+            self.producer = candidate
             return
 
-    async def _close_producer(self) -> None:
-        if self._producer is None:
+    async def close_producer(self) -> None:
+        if self.producer is None:
             return
         try:
-            await asyncio.wait_for(self._producer.stop(), CLOSE_SECONDS)
+            await asyncio.wait_for(self.producer.stop(), CLOSE_SECONDS)
         except (TimeoutError, KafkaError) as exc:
             log.warning("producer did not close cleanly: %r", exc)
-        self._producer = None
-
-    async def _probe(self) -> None:
-        """Readiness: whether the brokers answer a metadata request, every PROBE_SECONDS."""
-        while True:
-            try:
-                self._reachable = bool(self._producer) and await asyncio.wait_for(
-                    self._producer.client.force_metadata_update(), PROBE_SECONDS)
-            except (TimeoutError, KafkaError):
-                self._reachable = False
-            await asyncio.sleep(PROBE_SECONDS)
+        self.producer = None
 
     def _new_producer(self) -> AIOKafkaProducer:
-        return producer(self._settings, transactional_id=self._transactional_id,
+        # no linger: a transaction's records are all sent before anyone awaits their acks
+        return producer(self._settings, linger_ms=0, transactional_id=self._transactional_id,
                         transaction_timeout_ms=self._settings.transaction_timeout_ms)

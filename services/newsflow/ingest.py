@@ -36,14 +36,14 @@ IDLE_FLUSH_SECONDS = 0.5
 FLUSH_EVERY = 1000
 
 
-def producer(settings: Settings, **transactional: object) -> AIOKafkaProducer:
+def producer(settings: Settings, linger_ms: int = 5, **transactional: object) -> AIOKafkaProducer:
     """The idempotent, acks=all producer of ingestion; ``transactional`` (transactional_id,
     transaction_timeout_ms) makes it transactional, as serve-ingest's is."""
     return AIOKafkaProducer(
         **client_options(settings),
         enable_idempotence=True,
         acks="all",
-        linger_ms=5,
+        linger_ms=linger_ms,
         max_request_size=MAX_REQUEST_BYTES,
         **transactional,
     )
