@@ -51,7 +51,7 @@ def _no_report(where: str) -> None:
     return None
 
 
-def _lines(origin: str, stream: BinaryIO, max_bytes: int, blank: Blank
+def _lines(origin: str, stream: BinaryIO, max_bytes: int, blank: Blank = _no_report
            ) -> Iterator[Article | Rejected]:
     """One JSON article per line; each line read only up to the limit (plus the line end
     and one byte, to tell that it is over)."""
@@ -73,7 +73,7 @@ def _lines(origin: str, stream: BinaryIO, max_bytes: int, blank: Blank
             yield Rejected(where, exc, line)
 
 
-def _file(path: Path, max_bytes: int, blank: Blank) -> Iterator[Article | Rejected]:
+def _file(path: Path, max_bytes: int, blank: Blank = _no_report) -> Iterator[Article | Rejected]:
     origin = str(path)
     try:
         with path.open("rb") as file:
