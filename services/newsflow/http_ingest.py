@@ -14,7 +14,6 @@ answers) need no token. Limits and their settings: docs/ingestion.md, docs/secur
 from __future__ import annotations
 
 import asyncio
-import logging
 import signal
 import socket
 import ssl
@@ -41,8 +40,6 @@ from newsflow.http_guard import (
 from newsflow.ingest_auth import DoorError, Tokens, check_exposure, server_tls
 from newsflow.topics import messages
 from newsflow.topics.registry import RAW
-
-log = logging.getLogger(__name__)
 
 JSON, NDJSON = "application/json", "application/x-ndjson"
 MAX_BATCH = 500  # articles per request
