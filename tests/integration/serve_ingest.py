@@ -42,6 +42,7 @@ class ServeIngest:
             except httpx.HTTPError:
                 pass
             time.sleep(0.2)
+        self.stop()
         raise TimeoutError(f"serve-ingest not ready:\n{self.log_path.read_text()}")
 
     def log_lines(self) -> list[str]:
