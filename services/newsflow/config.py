@@ -56,6 +56,19 @@ class Settings:
     ssl_keyfile: str = ""  # NEWSFLOW_SSL_KEYFILE (its private key)
     ssl_key_password: str = ""  # NEWSFLOW_SSL_KEY_PASSWORD (secret; for an encrypted key)
     ssl_check_hostname: bool = True  # NEWSFLOW_SSL_CHECK_HOSTNAME
+    # serve-ingest, the HTTP door (docs/security.md, docs/ingestion.md)
+    ingest_tokens: str = ""  # NEWSFLOW_INGEST_TOKENS (secret; bearer tokens, comma-separated)
+    ingest_tokens_file: str = ""  # NEWSFLOW_INGEST_TOKENS_FILE (one token a line; reread on change)
+    ingest_tls_certfile: str = ""  # NEWSFLOW_INGEST_TLS_CERTFILE (PEM; with the key: HTTPS)
+    ingest_tls_keyfile: str = ""  # NEWSFLOW_INGEST_TLS_KEYFILE
+    ingest_tls_client_cafile: str = ""  # NEWSFLOW_INGEST_TLS_CLIENT_CAFILE (mutual TLS)
+    ingest_allow_unauthenticated: bool = False  # NEWSFLOW_INGEST_ALLOW_UNAUTHENTICATED
+    ingest_header_timeout_seconds: float = 10.0  # NEWSFLOW_INGEST_HEADER_TIMEOUT_SECONDS (and keep-alive)
+    ingest_body_timeout_seconds: float = 30.0  # NEWSFLOW_INGEST_BODY_TIMEOUT_SECONDS
+    ingest_ack_timeout_seconds: float = 5.0  # NEWSFLOW_INGEST_ACK_TIMEOUT_SECONDS (then 503)
+    ingest_max_connections: int = 256  # NEWSFLOW_INGEST_MAX_CONNECTIONS
+    ingest_max_request_bytes: int = 32 * 1024 * 1024  # NEWSFLOW_INGEST_MAX_REQUEST_BYTES
+    ingest_max_buffered_bytes: int = 64 * 1024 * 1024  # NEWSFLOW_INGEST_MAX_BUFFERED_BYTES
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None) -> "Settings":
@@ -88,7 +101,7 @@ class Settings:
         return f"Settings({', '.join(shown)})"
 
 
-SECRETS = frozenset({"sasl_password", "ssl_key_password"})
+SECRETS = frozenset({"sasl_password", "ssl_key_password", "ingest_tokens"})
 ROLES = frozenset({"enrich", "trending"})
 _TRUE, _FALSE = ("1", "true", "yes", "on"), ("0", "false", "no", "off")
 

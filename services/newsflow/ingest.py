@@ -2,7 +2,9 @@
 raw topic (or, with --dry-run, to stdout as JSONL).
 
 Inputs that don't parse are reported on stderr (file and reason) and dead-lettered with
-their original bytes; the rest are still published. Idempotent producer, acks=all.
+their original bytes; the rest are still published; blank JSONL lines are counted and
+reported. Idempotent producer, acks=all. Every line printed on stdout is one article id
+(derived, hex) or, with --dry-run, one JSON message: nothing sent can break a line.
 """
 
 from __future__ import annotations
@@ -35,13 +37,16 @@ IDLE_FLUSH_SECONDS = 0.5
 FLUSH_EVERY = 1000
 
 
-def producer(settings: Settings) -> AIOKafkaProducer:
+def producer(settings: Settings, linger_ms: int = 5, **transactional: object) -> AIOKafkaProducer:
+    """The idempotent, acks=all producer of ingestion; ``transactional`` (transactional_id,
+    transaction_timeout_ms) makes it transactional, as serve-ingest's is."""
     return AIOKafkaProducer(
         **client_options(settings),
         enable_idempotence=True,
         acks="all",
-        linger_ms=5,
+        linger_ms=linger_ms,
         max_request_size=MAX_REQUEST_BYTES,
+        **transactional,
     )
 
 
@@ -73,7 +78,7 @@ class Sink:
         """Send (or print) it; :meth:`flush` waits for the broker's acknowledgement."""
         value = messages.encode(messages.raw_article(item, time.time()))
         if self._client is None:
-            sys.stdout.buffer.write(value + b"\n")
+            sys.stdout.buffer.write(one_line(value) + b"\n")
             sys.stdout.flush()
             return
         self._pending.append((item.id, await self.send(item, value)))
@@ -102,10 +107,19 @@ class Sink:
         return [article_id for article_id, _ in pending if article_id is not None]
 
 
+def one_line(message: bytes) -> bytes:
+    """A JSON message with the line separators JSON leaves raw in strings (U+2028, U+2029,
+    U+0085: lines to str.splitlines and to some log tools) escaped, so it stays one line."""
+    return (message.replace("\u2028".encode(), b"\\u2028").replace("\u2029".encode(), b"\\u2029")
+            .replace("\x85".encode(), b"\\u0085"))
+
+
 async def publish(settings: Settings, paths: list[str], dry_run: bool = False,
                   acknowledged: Callable[[list[str]], None] = lambda ids: None,
+                  blank: Callable[[str], None] = lambda where: None,
                   ) -> tuple[int, int]:
-    """Publish every article; return (number published, number rejected).
+    """Publish every article; return (number published, number rejected). Each blank
+    JSONL line is counted (newsflow_ingest_blank_lines_total) and passed to ``blank``.
 
     The input is read in a thread, so that sends go on while it waits: stdin may be fed
     by another program for as long as it likes (``tail -f wire.jsonl | newsflow ingest``).
@@ -113,7 +127,11 @@ async def publish(settings: Settings, paths: list[str], dry_run: bool = False,
     and its ids passed to ``acknowledged``."""
     published = rejected = 0
     async with Sink(settings, dry_run) as sink:
-        items = iter(read_articles(paths, settings.max_bytes))
+        def skipped(where: str) -> None:
+            metrics.BLANK_LINES.inc()
+            blank(where)
+
+        items = iter(read_articles(paths, settings.max_bytes, skipped))
         reading = _next_of(items)
         while True:
             done, _ = await asyncio.wait({reading}, timeout=IDLE_FLUSH_SECONDS)
@@ -185,11 +203,26 @@ async def feed_polls(settings: Settings, feeds: list[str], interval: float,
         store.close()
 
 
+class _BlankLines:
+    """How many blank lines were skipped, and where the first was (for the summary)."""
+
+    def __init__(self) -> None:
+        self.count, self.first = 0, ""
+
+    def __call__(self, where: str) -> None:
+        self.count += 1
+        self.first = self.first or where
+
+    def __str__(self) -> str:
+        return f"skipped {self.count} blank line(s)" + (f" (first: {self.first})" if self.count else "")
+
+
 def run(settings: Settings, paths: list[str], dry_run: bool = False) -> int:
-    published, rejected = asyncio.run(publish(settings, paths, dry_run, _print_ids))
+    blank = _BlankLines()
+    published, rejected = asyncio.run(publish(settings, paths, dry_run, _print_ids, blank))
     print(
         f"newsflow ingest: {'would publish' if dry_run else 'published'} {published} "
-        f"article(s) to {RAW.name(settings.topic_prefix)}, rejected {rejected}",
+        f"article(s) to {RAW.name(settings.topic_prefix)}, rejected {rejected}, {blank}",
         file=sys.stderr,
     )
     return 1 if rejected else 0

@@ -1,13 +1,17 @@
 """Logging set-up: plain text for people, JSON lines for log pipelines.
 
 Structured fields passed with ``extra=`` (article_id, topic, partition, offset, reason)
-appear as keys of the JSON line.
+appear as keys of the JSON line. Warnings and errors that repeat are rate-limited
+(:class:`RepeatFilter`).
 """
 
 from __future__ import annotations
 
 import logging
 import sys
+import threading
+import time
+from collections.abc import Callable
 
 import orjson
 
@@ -31,8 +35,53 @@ class JsonFormatter(logging.Formatter):
         return orjson.dumps(line, default=str).decode()
 
 
+class RepeatFilter(logging.Filter):
+    """At most one record per logger, level and message template every ``interval``
+    seconds, for warnings and errors; the next one let through says how many were
+    suppressed (in its text and as the ``suppressed`` field of a JSON line).
+
+    A broker that is down makes aiokafka log the same error dozens of times a second, and
+    bad input sent in a loop would make any per-record warning do the same: the log stays
+    readable and its size bounded. What was suppressed is still counted by the metrics.
+    """
+
+    MAX_TEMPLATES = 1024  # templates remembered; messages formatted before logging are each one
+
+    def __init__(self, interval: float = 10.0, level: int = logging.WARNING,
+                 clock: Callable[[], float] = time.monotonic):
+        super().__init__()
+        self.interval, self.level, self._clock = interval, level, clock
+        self._seen: dict[tuple, list] = {}  # key -> [time let through, suppressed since]
+        self._lock = threading.Lock()  # handlers run filters outside their own lock
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.levelno < self.level:
+            return True
+        key = (record.name, record.levelno, str(record.msg))
+        now = self._clock()
+        with self._lock:
+            entry = self._seen.get(key)
+            if entry is not None and now - entry[0] < self.interval:
+                entry[1] += 1
+                return False
+            if len(self._seen) >= self.MAX_TEMPLATES:
+                self._forget(now)
+            self._seen[key] = [now, 0]
+        if entry is not None and entry[1]:
+            record.suppressed = entry[1]
+            record.msg = f"{record.msg} ({entry[1]} similar suppressed in {now - entry[0]:.0f}s)"
+        return True
+
+    def _forget(self, now: float) -> None:
+        """Drop the templates outside their interval (all of them if none is)."""
+        stale = [key for key, (when, _) in self._seen.items() if now - when >= self.interval]
+        for key in stale or list(self._seen):
+            del self._seen[key]
+
+
 def dict_config(level: str, log_format: str) -> dict:
-    """A logging.config.dictConfig for ``level`` and ``log_format`` (text or json)."""
+    """A logging.config.dictConfig for ``level`` and ``log_format`` (text or json), with
+    repeated warnings and errors rate-limited."""
     formatter = (
         {"()": JsonFormatter} if log_format == "json" else {"format": TEXT_FORMAT}
     )
@@ -40,9 +89,10 @@ def dict_config(level: str, log_format: str) -> dict:
         "version": 1,
         "disable_existing_loggers": False,
         "formatters": {"default": formatter},
+        "filters": {"repeats": {"()": RepeatFilter}},
         "handlers": {
             "stderr": {"class": "logging.StreamHandler", "formatter": "default",
-                       "stream": sys.stderr}
+                       "stream": sys.stderr, "filters": ["repeats"]}
         },
         "root": {"level": level.upper(), "handlers": ["stderr"]},
     }

@@ -43,6 +43,10 @@ CONSUMER_LAG = Gauge(
 INGESTED = Counter(
     "newsflow_ingest_articles_total", "Articles the producer handled, by outcome", ["outcome"]
 )
+BLANK_LINES = Counter(
+    "newsflow_ingest_blank_lines_total",
+    "Blank lines skipped in JSONL input (files, stdin, HTTP batches)",
+)
 TRANSACTION_OUTCOMES = ("committed", "aborted", "fenced")
 TRANSACTIONS = Counter(
     "newsflow_transactions_total",
@@ -141,4 +145,23 @@ FEED_FETCH_SECONDS = Histogram(
 )
 HTTP_INGEST_REQUESTS = Counter(
     "newsflow_http_ingest_requests_total", "POST /articles requests, by HTTP status", ["status"]
+)
+HTTP_INGEST_AUTH_FAILURES = Counter(
+    "newsflow_http_ingest_auth_failures_total", "Requests refused 401, by why",
+    ["reason"],  # missing, invalid
+)
+HTTP_INGEST_TRANSACTIONS = Counter(
+    "newsflow_http_ingest_transactions_total",
+    "serve-ingest transactions (each a group of requests), by how they ended",
+    ["outcome"],  # committed, aborted
+)
+HTTP_INGEST_CONNECTIONS = Gauge(
+    "newsflow_http_ingest_connections", "Connections serve-ingest holds open now"
+)
+HTTP_INGEST_CONNECTIONS_REFUSED = Counter(
+    "newsflow_http_ingest_connections_refused_total",
+    "Connections answered 503 and closed at once: the connection cap was reached",
+)
+HTTP_INGEST_BUFFERED_BYTES = Gauge(
+    "newsflow_http_ingest_buffered_bytes", "Request body bytes serve-ingest holds in memory now"
 )

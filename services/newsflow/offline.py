@@ -38,6 +38,8 @@ def run(settings: Settings, paths: list[str]) -> int:
             if isinstance(result, BadArticle):
                 report(f"article {article.id}", result)
             else:
-                out.write(orjson.dumps(result) + b"\n")
+                # the caller's own id comes back as "id" (the scorer's contract): nothing is
+                # deduplicated here, so it cannot suppress another article
+                out.write(orjson.dumps({**result, "id": article.source_id or article.id}) + b"\n")
         out.flush()
     return 1 if failures else 0

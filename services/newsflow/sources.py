@@ -3,14 +3,15 @@
 Each input yields either an Article or a Rejected record naming where it came from,
 so a bad file is reported and the good ones still go through. Nothing is read past the
 size limit: an oversize file or line is refused unread (its dead letter has no payload),
-so a huge input costs no more memory than one article.
+so a huge input costs no more memory than one article. Blank lines of JSONL are skipped and
+reported (``blank``, with their file:line), never silently.
 """
 
 from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
@@ -43,7 +44,15 @@ def _skip_line(stream: BinaryIO) -> int:
     return skipped
 
 
-def _lines(origin: str, stream: BinaryIO, max_bytes: int) -> Iterator[Article | Rejected]:
+Blank = Callable[[str], None]  # told the file:line of each blank line skipped
+
+
+def _no_report(where: str) -> None:
+    return None
+
+
+def _lines(origin: str, stream: BinaryIO, max_bytes: int, blank: Blank = _no_report
+           ) -> Iterator[Article | Rejected]:
     """One JSON article per line; each line read only up to the limit (plus the line end
     and one byte, to tell that it is over)."""
     number = 0
@@ -56,6 +65,7 @@ def _lines(origin: str, stream: BinaryIO, max_bytes: int) -> Iterator[Article | 
             yield _oversize(where, len(line) + (_skip_line(stream) if cut else 0), max_bytes)
             continue
         if not line.strip():
+            blank(where)
             continue
         try:
             yield from_json(decode(line, max_bytes))
@@ -63,12 +73,12 @@ def _lines(origin: str, stream: BinaryIO, max_bytes: int) -> Iterator[Article | 
             yield Rejected(where, exc, line)
 
 
-def _file(path: Path, max_bytes: int) -> Iterator[Article | Rejected]:
+def _file(path: Path, max_bytes: int, blank: Blank = _no_report) -> Iterator[Article | Rejected]:
     origin = str(path)
     try:
         with path.open("rb") as file:
             if path.suffix == ".jsonl":
-                yield from _lines(origin, file, max_bytes)
+                yield from _lines(origin, file, max_bytes, blank)
                 return
             # the size first; the read bounded too, for pipes (size 0) and growing files
             size = os.fstat(file.fileno()).st_size
@@ -98,14 +108,14 @@ def _expand(paths: Iterable[str]) -> Iterator[Path]:
 
 
 def read_articles(
-    paths: list[str], max_bytes: int = DEFAULT_MAX_BYTES
+    paths: list[str], max_bytes: int = DEFAULT_MAX_BYTES, blank: Blank = _no_report
 ) -> Iterator[Article | Rejected]:
     """Articles from PATHs (folders expanded; "-" or no path: JSONL on stdin)."""
     if not paths or paths == ["-"]:
-        yield from _lines("<stdin>", sys.stdin.buffer, max_bytes)
+        yield from _lines("<stdin>", sys.stdin.buffer, max_bytes, blank)
         return
     for path in _expand(paths):
         if str(path) == "-":
-            yield from _lines("<stdin>", sys.stdin.buffer, max_bytes)
+            yield from _lines("<stdin>", sys.stdin.buffer, max_bytes, blank)
         else:
-            yield from _file(path, max_bytes)
+            yield from _file(path, max_bytes, blank)

@@ -110,7 +110,7 @@ async def test_bad_raw_messages_are_dead_lettered_and_the_worker_goes_on(setting
 
     def complete(found):
         return (len([d for d in found["deadletter"] if d["stage"] == "worker"]) >= len(BAD_RAW)
-                and any(e["id"] == "after-the-bad-ones" for e in found["enriched"]))
+                and any(e.get("source_id") == "after-the-bad-ones" for e in found["enriched"]))
 
     found = await collect(settings, ["deadletter", "enriched"], complete)
     letters = {d["reason"]: d for d in found["deadletter"] if d["stage"] == "worker"}

@@ -1,8 +1,11 @@
-"""Brokers that require SASL (SCRAM-SHA-256) or mutual TLS: the shells work with the right
-credentials and, with wrong ones, stop at once with one line saying what to fix."""
+"""Brokers that require SASL (SCRAM-SHA-256; SASL_SSL with SCRAM-SHA-256, SCRAM-SHA-512 or
+PLAIN) or mutual TLS: the shells work with the right credentials and, with wrong ones, stop
+at once with one line saying what to fix; a SCRAM password changed on the running broker
+takes effect for new connections."""
 
 from __future__ import annotations
 
+import asyncio
 import inspect
 import os
 import shutil
@@ -14,7 +17,7 @@ import orjson
 import pytest
 
 from newsflow.config import Settings
-from newsflow.kafka.broker import LocalKafka, free_port
+from newsflow.kafka.broker import BrokerTls, LocalKafka, free_port
 from newsflow.kafka.clients import check
 from newsflow.runner import WorkerProcess
 from tests.conftest import SEED
@@ -33,13 +36,10 @@ def secured(tmp_path_factory):
     shutil.rmtree(folder, ignore_errors=True)
 
 
-@pytest.fixture(scope="module")
-def tls(tmp_path_factory):
-    """A CA, a broker and a client certificate signed by it, and a broker with an SSL
-    listener that requires the client's (set up through extra_config)."""
+def certificates(folder) -> BrokerTls:
+    """A CA, a broker and a client certificate signed by it (ca.pem, broker.*, client.*)."""
     if shutil.which("openssl") is None:
         pytest.skip("needs the openssl command")
-    folder = tmp_path_factory.mktemp("kafka-tls")
 
     def openssl(*args: str) -> None:
         subprocess.run(["openssl", *args], cwd=folder, check=True, capture_output=True)
@@ -54,6 +54,15 @@ def tls(tmp_path_factory):
                 "-CAcreateserial", "-days", "1", "-extfile", "san.ext", "-out", f"{name}.pem")
     keystore = folder / "broker.keystore.pem"
     keystore.write_bytes((folder / "broker.key").read_bytes() + (folder / "broker.pem").read_bytes())
+    return BrokerTls(keystore=keystore, truststore=folder / "ca.pem")
+
+
+@pytest.fixture(scope="module")
+def tls(tmp_path_factory):
+    """A broker with an SSL listener that requires a client certificate (set up through
+    extra_config)."""
+    folder = tmp_path_factory.mktemp("kafka-tls")
+    keystore = certificates(folder).keystore
     broker = LocalKafka(folder / "kafka")
     internal = free_port()
     broker.extra_config = {
@@ -193,3 +202,93 @@ def test_tls_failures_say_which_setting(tls, prefix):
     assert no_cert.stderr.strip().splitlines()[-1].endswith(
         "closed the connection: check NEWSFLOW_SECURITY_PROTOCOL (SSL) and the client "
         "certificate (NEWSFLOW_SSL_CERTFILE, NEWSFLOW_SSL_KEYFILE)")
+
+
+# SASL_SSL, one broker offering SCRAM-SHA-256, SCRAM-SHA-512 and PLAIN on its client port
+VARIANTS = ("SCRAM-SHA-256", "SCRAM-SHA-512", "PLAIN")
+
+
+@pytest.fixture(scope="module")
+def sasl_ssl(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("kafka-sasl-ssl")
+    broker = LocalKafka(folder / "kafka", sasl_users={USER: PASSWORD, "bob": "s3cret-bob"},
+                        sasl_mechanisms=VARIANTS, tls=certificates(folder)).start()
+    yield broker, folder
+    broker.stop()
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+def sasl_ssl_env(sasl_ssl, prefix, mechanism, user=USER, password=PASSWORD) -> dict[str, str]:
+    broker, folder = sasl_ssl
+    return {**credentials(broker, prefix, user, password, "SASL_SSL", mechanism),
+            "NEWSFLOW_SSL_CAFILE": str(folder / "ca.pem")}
+
+
+def test_sasl_ssl_broker_offers_every_mechanism_on_a_tls_listener(sasl_ssl):
+    broker, _ = sasl_ssl
+    assert broker.security_protocol == "SASL_SSL"
+    config = (broker.data_dir / "server.properties").read_text()
+    assert "sasl.enabled.mechanisms=SCRAM-SHA-256,SCRAM-SHA-512,PLAIN" in config
+    assert f"SASL_SSL://127.0.0.1:{broker.port}" in config
+
+
+@pytest.mark.parametrize("mechanism", VARIANTS)
+async def test_sasl_ssl_right_and_wrong_credentials(sasl_ssl, prefix, mechanism):
+    await check(Settings.from_env(sasl_ssl_env(sasl_ssl, prefix, mechanism)), "worker")
+    await check(Settings.from_env(sasl_ssl_env(sasl_ssl, prefix, mechanism, "bob", "s3cret-bob")),
+                "worker")
+    for user, password in ((USER, "wrong-password"), ("mallory", PASSWORD)):
+        wrong = Settings.from_env(sasl_ssl_env(sasl_ssl, prefix, mechanism, user, password))
+        with pytest.raises(SystemExit) as refused:
+            await check(wrong, "worker")
+        assert str(refused.value) == (
+            f"newsflow worker: Kafka authentication failed for user {user!r} ({mechanism}): "
+            f"check NEWSFLOW_SASL_USERNAME/PASSWORD")
+
+
+def test_sasl_ssl_with_scram_sha_512_creates_topics_publishes_and_reads(sasl_ssl, prefix):
+    env = sasl_ssl_env(sasl_ssl, prefix, "SCRAM-SHA-512")
+    assert newsflow(env, "topics", "create").returncode == 0
+    ingested = newsflow(env, "ingest", str(SEED))
+    assert ingested.returncode == 0, ingested.stderr
+    tailed = newsflow(env, "tail", "raw", "--json", "--from-beginning", "--max-messages", "1",
+                      "--timeout", "20")
+    assert orjson.loads(tailed.stdout.splitlines()[0])["id"] == ingested.stdout.strip()
+    assert PASSWORD not in ingested.stderr + tailed.stderr
+
+
+def test_sasl_ssl_without_the_ca_says_which_setting(sasl_ssl, prefix):
+    env = {**sasl_ssl_env(sasl_ssl, prefix, "SCRAM-SHA-256"), "NEWSFLOW_SSL_CAFILE": ""}
+    result = newsflow(env, "tail", "raw", "--timeout", "5")
+    assert result.returncode != 0 and "Traceback" not in result.stderr
+    assert "CERTIFICATE_VERIFY_FAILED" in result.stderr.strip().splitlines()[-1]
+
+
+async def test_a_scram_password_changed_at_run_time_takes_effect(sasl_ssl, prefix):
+    broker, _ = sasl_ssl
+    broker.set_scram_password("bob", "n3w-s3cret-bob", mechanism="SCRAM-SHA-512")
+    new = Settings.from_env(sasl_ssl_env(sasl_ssl, prefix, "SCRAM-SHA-512", "bob", "n3w-s3cret-bob"))
+    old = Settings.from_env(sasl_ssl_env(sasl_ssl, prefix, "SCRAM-SHA-512", "bob", "s3cret-bob"))
+    for _ in range(40):  # the change reaches the broker through its metadata log
+        try:
+            await check(new, "worker")
+            break
+        except SystemExit:
+            await asyncio.sleep(0.25)
+    await check(new, "worker")
+    with pytest.raises(SystemExit, match="authentication failed for user 'bob'"):
+        await check(old, "worker")
+    # the other mechanisms keep theirs
+    await check(Settings.from_env(sasl_ssl_env(sasl_ssl, prefix, "SCRAM-SHA-256", "bob",
+                                               "s3cret-bob")), "worker")
+    # a user created at run time
+    broker.set_scram_password("carol", "s3cret-carol-0", mechanism="SCRAM-SHA-256")
+    carol = Settings.from_env(sasl_ssl_env(sasl_ssl, prefix, "SCRAM-SHA-256", "carol",
+                                           "s3cret-carol-0"))
+    for _ in range(40):
+        try:
+            await check(carol, "worker")
+            return
+        except SystemExit:
+            await asyncio.sleep(0.25)
+    await check(carol, "worker")

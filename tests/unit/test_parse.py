@@ -47,7 +47,7 @@ def test_url_names_the_article_when_given():
 
 def test_json_article_keeps_its_fields_and_parses_the_date():
     article = from_json('{"id": "a1", "title": "T", "body": "B", "published": "July 3, 2024", "source": "AP"}')
-    assert (article.id, article.published, article.source) == ("a1", "2024-07-03", "AP")
+    assert (article.source_id, article.published, article.source) == ("a1", "2024-07-03", "AP")
 
 
 @pytest.mark.parametrize(

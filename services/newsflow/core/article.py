@@ -54,9 +54,11 @@ class Article:
     url: str | None = None
     author: str | None = None  # from a feed item or its page
     extraction: str | None = None  # feed ingestion: "page" or "feed-summary"
+    source_id: str | None = None  # the sender's own id for it, when it gave one that differs
 
     def to_dict(self) -> dict:
-        """The fields; the optional feed ones only when set, so other messages keep their shape."""
+        """The fields; the optional ones (feed, source_id) only when set, so other messages
+        keep their shape."""
         data = asdict(self)
         for name in _OMITTED_WHEN_NONE:
             if data[name] is None:
@@ -64,7 +66,7 @@ class Article:
         return data
 
 
-_OMITTED_WHEN_NONE = ("author", "extraction")
+_OMITTED_WHEN_NONE = ("author", "extraction", "source_id")
 
 
 def article_id(title: str, body: str, url: str | None = None) -> str:

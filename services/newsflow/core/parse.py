@@ -8,7 +8,7 @@ from newsflow.core.article import Article, BadArticle, article_id
 from newsflow.core.dates import parse_date
 
 DEFAULT_MAX_BYTES = 1024 * 1024
-_TEXT_FIELDS = ("title", "body", "published", "source", "url", "id")
+_TEXT_FIELDS = ("title", "body", "published", "source", "url", "id", "source_id")
 
 
 def decode(payload: bytes, max_bytes: int = DEFAULT_MAX_BYTES) -> str:
@@ -23,10 +23,19 @@ def decode(payload: bytes, max_bytes: int = DEFAULT_MAX_BYTES) -> str:
         raise BadArticle("not_utf8", f"invalid UTF-8 at byte {exc.start}") from None
     if text.startswith("\ufeff"):
         text = text[1:]
+    refuse_binary(text)
+    return text
+
+
+def refuse_binary(text: str, where: str = "") -> None:
+    """BadArticle("binary") for text with a NUL or more control characters than text has:
+    the filter of raw bytes, applied again to JSON strings, whose escapes (\\u0000)
+    carry control characters past it."""
+    if "\x00" in text:
+        raise BadArticle("binary", f"{where}contains NUL characters")
     controls = sum(1 for ch in text if ord(ch) < 32 and ch not in "\n\r\t\f")
     if controls > max(8, len(text) // 100):
-        raise BadArticle("binary", f"{controls} control characters")
-    return text
+        raise BadArticle("binary", f"{where}{controls} control characters")
 
 
 def from_seed_text(text: str) -> Article:
@@ -48,13 +57,20 @@ def from_seed_text(text: str) -> Article:
 
 
 def from_mapping(obj: object) -> Article:
-    """An article from a decoded JSON object ({"title", "body", optional "published", ...})."""
+    """An article from a decoded JSON object ({"title", "body", optional "published", ...}).
+
+    Its id is always derived from its content (article_id), never taken from the sender: a
+    sender's "id" could name another article and have it skipped as a duplicate. A
+    supplied "id" that differs is kept as ``source_id`` (so is a "source_id"); a raw
+    message newsflow wrote carries the derived id, which leaves ``source_id`` unset."""
     if not isinstance(obj, dict):
         raise BadArticle("wrong_type", f"expected a JSON object, got {type(obj).__name__}")
     for field in _TEXT_FIELDS:
         value = obj.get(field)
         if value is not None and not isinstance(value, str):
             raise BadArticle("wrong_type", f"{field!r} must be a string, not {type(value).__name__}")
+        if value:
+            refuse_binary(value, f"{field!r} ")
     if "body" not in obj or obj["body"] is None:
         raise BadArticle("missing_body", "no 'body' field")
     body = obj["body"]
@@ -68,13 +84,16 @@ def from_mapping(obj: object) -> Article:
             raise BadArticle("bad_date", f"'published' is not a date: {published[:60]!r}")
         published = date.isoformat()
     url = obj.get("url") or None
+    derived = article_id(title, body, url)
+    supplied = obj.get("id") if obj.get("id") != derived else None
     return Article(
-        id=obj.get("id") or article_id(title, body, url),
+        id=derived,
         title=title,
         body=body,
         published=published or None,
         source=obj.get("source") or None,
         url=url,
+        source_id=obj.get("source_id") or supplied or None,
     )
 
 

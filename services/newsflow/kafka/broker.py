@@ -16,6 +16,7 @@ import socket
 import subprocess
 import time
 import uuid
+from dataclasses import dataclass
 from pathlib import Path
 
 from newsflow.config import Settings
@@ -28,6 +29,11 @@ REPO = Path(__file__).resolve().parents[3]
 DEPLOY = REPO / "deploy" / "kafka"
 READY_LINE = "Kafka Server started"
 SCRAM = "SCRAM-SHA-256"
+SCRAM_MECHANISMS = ("SCRAM-SHA-256", "SCRAM-SHA-512")
+MECHANISMS = (*SCRAM_MECHANISMS, "PLAIN")
+_LOGIN_MODULES = {"PLAIN": "org.apache.kafka.common.security.plain.PlainLoginModule",
+                  **{m: "org.apache.kafka.common.security.scram.ScramLoginModule"
+                     for m in SCRAM_MECHANISMS}}
 
 
 def cache_dir() -> Path:
@@ -70,26 +76,56 @@ def _cluster_id() -> str:
             return cluster
 
 
+@dataclass(frozen=True, slots=True)
+class BrokerTls:
+    """PEM files for a TLS listener: the broker's key followed by its certificate, and the
+    CA certificate(s) it trusts."""
+
+    keystore: Path
+    truststore: Path
+
+
+def _jaas_quoted(value: str) -> str:
+    return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
 class LocalKafka:
     """One KRaft broker+controller process with its storage in ``data_dir``.
 
-    With ``sasl_users`` ({name: password}) the client port is a SASL_PLAINTEXT listener
-    (SCRAM-SHA-256, users created when the storage is formatted); the broker talks to
-    itself on a second, PLAINTEXT port.
+    With ``sasl_users`` ({name: password}) the client port is a SASL listener offering
+    ``sasl_mechanisms`` (SCRAM-SHA-256, SCRAM-SHA-512, PLAIN; default SCRAM-SHA-256):
+    SASL_PLAINTEXT, or SASL_SSL with ``tls``. SCRAM users are created when the storage is
+    formatted (and their passwords can change at run time: :meth:`set_scram_password`);
+    PLAIN users live in the listener's JAAS configuration. The broker talks to itself, and
+    the admin tools to it, on a second, PLAINTEXT port on 127.0.0.1.
 
     stop() then start() restarts it on the same storage and the same ports (clients
     reconnect to the same address), as the fault tests do.
     """
 
     def __init__(self, data_dir: Path, port: int | None = None, extra_config: dict | None = None,
-                 sasl_users: dict[str, str] | None = None, controller_port: int | None = None):
+                 sasl_users: dict[str, str] | None = None, controller_port: int | None = None,
+                 sasl_mechanisms: tuple[str, ...] = (SCRAM,), tls: BrokerTls | None = None):
+        unknown = set(sasl_mechanisms) - set(MECHANISMS)
+        if unknown or not sasl_mechanisms:
+            raise ValueError(f"SASL mechanisms are some of {MECHANISMS}, not {sasl_mechanisms}")
+        if tls is not None and not sasl_users:
+            raise ValueError("tls is for the SASL_SSL listener: give sasl_users too")
         self.data_dir = Path(data_dir)
         self.port = port or free_port()
         self.controller_port = controller_port or free_port()
         self.extra_config = extra_config or {}
         self.sasl_users = dict(sasl_users or {})
+        self.sasl_mechanisms, self.tls = tuple(sasl_mechanisms), tls
         self.internal_port = free_port() if self.sasl_users else None
         self.process: subprocess.Popen | None = None
+
+    @property
+    def security_protocol(self) -> str:
+        """What clients use on the client port: PLAINTEXT, SASL_PLAINTEXT or SASL_SSL."""
+        if not self.sasl_users:
+            return "PLAINTEXT"
+        return "SASL_SSL" if self.tls else "SASL_PLAINTEXT"
 
     @property
     def bootstrap(self) -> str:
@@ -131,21 +167,60 @@ class LocalKafka:
         if not self.sasl_users:
             return {}
         clients, internal = f"127.0.0.1:{self.port}", f"127.0.0.1:{self.internal_port}"
-        return {
-            "listeners": f"SASL_PLAINTEXT://{clients},PLAINTEXT://{internal},"
+        protocol = self.security_protocol
+        config = {
+            "listeners": f"{protocol}://{clients},PLAINTEXT://{internal},"
                          f"CONTROLLER://127.0.0.1:{self.controller_port}",
-            "advertised.listeners": f"SASL_PLAINTEXT://{clients},PLAINTEXT://{internal}",
+            "advertised.listeners": f"{protocol}://{clients},PLAINTEXT://{internal}",
             "listener.security.protocol.map":
-                "CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT,SASL_PLAINTEXT:SASL_PLAINTEXT",
-            "sasl.enabled.mechanisms": SCRAM,
-            f"listener.name.sasl_plaintext.{SCRAM.lower()}.sasl.jaas.config":
-                "org.apache.kafka.common.security.scram.ScramLoginModule required;",
+                f"CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT,{protocol}:{protocol}",
+            "sasl.enabled.mechanisms": ",".join(self.sasl_mechanisms),
         }
+        for mechanism in self.sasl_mechanisms:
+            config[f"listener.name.{protocol.lower()}.{mechanism.lower()}.sasl.jaas.config"] = (
+                self._jaas(mechanism))
+        if self.tls:
+            config.update({"ssl.keystore.type": "PEM", "ssl.keystore.location": str(self.tls.keystore),
+                           "ssl.truststore.type": "PEM",
+                           "ssl.truststore.location": str(self.tls.truststore)})
+        return config
+
+    def _jaas(self, mechanism: str) -> str:
+        """The listener's login module; PLAIN's names its users and their passwords."""
+        users = "".join(f" user_{name}={_jaas_quoted(password)}"
+                        for name, password in self.sasl_users.items()) if mechanism == "PLAIN" else ""
+        return f"{_LOGIN_MODULES[mechanism]} required{users};"
 
     def _scram_users(self) -> list[str]:
         """StorageTool arguments creating the SASL users' SCRAM credentials."""
-        return [arg for name, password in self.sasl_users.items()
-                for arg in ("--add-scram", f"{SCRAM}=[name={name},password={password}]")]
+        return [arg for mechanism in self.sasl_mechanisms if mechanism in SCRAM_MECHANISMS
+                for name, password in self.sasl_users.items()
+                for arg in ("--add-scram", f"{mechanism}=[name={name},password={password}]")]
+
+    def set_scram_password(self, user: str, password: str, mechanism: str = SCRAM,
+                           timeout: float = 60.0) -> None:
+        """Create or change ``user``'s SCRAM credential on the running broker (Kafka's own
+        kafka.admin.ConfigCommand, through the internal PLAINTEXT port). New connections
+        authenticate with the new password; open ones stay authenticated. The password
+        goes through a file only the owner can read, not the command line."""
+        if mechanism not in SCRAM_MECHANISMS or self.internal_port is None:
+            raise ValueError(f"a SCRAM mechanism of a SASL broker, not {mechanism}")
+        if "," in password or "\n" in password:
+            raise ValueError("ConfigCommand reads a SCRAM password up to a comma or line end")
+        secret = self.data_dir / f"scram-{uuid.uuid4().hex}.properties"
+        secret.touch(mode=0o600)
+        # a Java properties line; the value is the SCRAM credential's "password=..."
+        secret.write_text(f"{mechanism}=password={password.replace(chr(92), chr(92) * 2)}\n")
+        try:
+            subprocess.run(
+                self._java(ensure_jars(), "kafka.admin.ConfigCommand", "--bootstrap-server",
+                           f"127.0.0.1:{self.internal_port}", "--alter", "--entity-type", "users",
+                           "--entity-name", user, "--add-config-file", str(secret)),
+                check=True, capture_output=True, timeout=timeout)
+        except subprocess.CalledProcessError as exc:
+            raise RuntimeError(f"ConfigCommand failed: {exc.stderr.decode(errors='replace')}") from None
+        finally:
+            secret.unlink()
 
     def _java(self, libs: Path, *args: str) -> list[str]:
         heap = os.environ.get("NEWSFLOW_KAFKA_HEAP", "512m")
