@@ -66,8 +66,8 @@ def test_an_article_sent_with_a_victims_id_does_not_suppress_the_real_story(forg
     records = [Incoming(payload, "raw", 0, offset, None)
                for offset, payload in enumerate([*claims, raw_payload(VICTIM)])]
     batch = store.triage(records)
-    assert records[-1] in batch.fresh  # the real story is processed
-    assert batch.duplicates == 1  # the claim sent twice is one article
+    assert records[-1] in [entry.record for entry in batch.fresh]  # the real story is processed
+    assert batch.skipped("article") == 1  # the claim sent twice is one article
     assert article_id(VICTIM["title"], VICTIM["body"], VICTIM_URL) in batch.ids[0]
 
 
@@ -75,7 +75,7 @@ def test_the_same_story_sent_again_is_still_a_duplicate():
     store = SeenStore(Settings(), skip_duplicates=True)
     records = [Incoming(raw_payload({**VICTIM, "id": sender}), "raw", 0, offset, None)
                for offset, sender in enumerate(["a", "b"])]
-    assert store.triage(records).duplicates == 1
+    assert store.triage(records).skipped("article") == 1
 
 
 @pytest.mark.parametrize("escaped", [
