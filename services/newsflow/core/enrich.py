@@ -8,13 +8,15 @@ from spacy.tokens import Doc
 from newsflow.core import entities, entity_aliases, metadata, quotes
 from newsflow.core.article import Article, BadArticle
 from newsflow.core.nlp import DEFAULT_MODEL, load_pipeline
+from newsflow.core.pieces import joined, pieces
 
 
 # What spaCy sees at once. Its batching makes news-length texts ~4 % cheaper from 4 to 16
 # per nlp.pipe batch, but memory grows with the characters of one batch (tok2vec
 # activations, ~2.7 KB per character: 16 long PolNeAR articles peak near 1 GB), so a
 # caller's batch is cut into runs of at most this many characters (at least one article):
-# ~14 typical articles, or 3 long ones.
+# ~14 typical articles, or 3 long ones. A longer body is parsed in pieces of at most this
+# many characters (see pieces): a 1 MiB body then peaks like a 64 kB one.
 PIPE_CHARS = 64_000
 
 
@@ -44,18 +46,25 @@ class Enricher:
         """One result per article, in order. A failure stays with its own article:
         if the batched pipeline raises, the batch is redone one article at a time."""
         try:
-            docs = [doc for run in _runs(articles, PIPE_CHARS)
-                    for doc in self.nlp.pipe((a.body for a in run), batch_size=len(run))]
+            docs = self._parse([a.body for a in articles])
         except Exception:  # noqa: BLE001 - isolate the failing article below
             return [self._enrich_alone(a) for a in articles]
         return [self._build_or_error(a, d) for a, d in zip(articles, docs)]
 
     def _enrich_alone(self, article: Article) -> dict | BadArticle:
         try:
-            doc = self.nlp(article.body)
+            (doc,) = self._parse([article.body])
         except Exception as exc:  # noqa: BLE001 - reported as the article's own error
             return BadArticle("enrichment_failed", f"{type(exc).__name__}: {exc}")
         return self._build_or_error(article, doc)
+
+    def _parse(self, bodies: list[str]) -> list[Doc]:
+        """One Doc per body: the bodies' pieces piped in runs of at most PIPE_CHARS
+        characters, each body's pieces joined."""
+        cut = [pieces(body, PIPE_CHARS) for body in bodies]
+        docs = iter([doc for run in _runs([p for parts in cut for p in parts], PIPE_CHARS)
+                     for doc in self.nlp.pipe(run, batch_size=len(run))])
+        return [joined([next(docs) for _ in parts]) for parts in cut]
 
     def _build_or_error(self, article: Article, doc: Doc) -> dict | BadArticle:
         try:
@@ -76,15 +85,15 @@ class Enricher:
         }
 
 
-def _runs(articles: list[Article], max_chars: int) -> list[list[Article]]:
-    """``articles`` in order, cut into runs of at most ``max_chars`` characters of body
-    (an article longer than that is a run of its own)."""
-    runs: list[list[Article]] = []
+def _runs(texts: list[str], max_chars: int) -> list[list[str]]:
+    """``texts`` in order, cut into runs of at most ``max_chars`` characters (a text
+    longer than that is a run of its own)."""
+    runs: list[list[str]] = []
     size = max_chars
-    for article in articles:
-        if size + len(article.body) > max_chars:
+    for text in texts:
+        if size + len(text) > max_chars:
             runs.append([])
             size = 0
-        runs[-1].append(article)
-        size += len(article.body)
+        runs[-1].append(text)
+        size += len(text)
     return runs
