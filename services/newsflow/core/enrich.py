@@ -5,7 +5,7 @@ from __future__ import annotations
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from newsflow.core import entities, entity_aliases, metadata, quotes
+from newsflow.core import entities, entity_aliases, metadata, output_caps, quotes
 from newsflow.core.article import Article, BadArticle
 from newsflow.core.nlp import DEFAULT_MODEL, load_pipeline
 from newsflow.core.pieces import joined, pieces
@@ -75,14 +75,14 @@ class Enricher:
     def _build(self, article: Article, doc: Doc) -> dict:
         found_quotes = quotes.extract_quotes(doc)
         mentions, canonical = entities.canonicalize(doc, article.title, found_quotes)
-        return {
+        return output_caps.capped({
             **article.to_dict(),
             **metadata.describe(article, doc),
             "entities": mentions,
             "canonical_entities": canonical,
             "quotes": found_quotes,
             "model": self.model_name,
-        }
+        })
 
 
 def _runs(texts: list[str], max_chars: int) -> list[list[str]]:
