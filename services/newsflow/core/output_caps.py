@@ -6,9 +6,9 @@ left at Kafka's default.
 
 Each list keeps its first items (in its own order) within a count and a size as JSON;
 what was left out is counted in the article's ``truncated`` object, which is there only
-when something was. The caps are 6 to 80 times the largest PolNeAR article's figures
-(in brackets), and a 1 MiB article of PolNeAR prose (256 articles end to end) meets
-only the quote and mention ones. With them, as orjson encodes them:
+when something was. Each cap is at least 6 times the largest PolNeAR article's figure
+(in brackets); a 1 MiB article of PolNeAR prose (256 articles end to end) meets those on
+quotes, mentions and one entity's mentions. With them, as orjson encodes them:
 
 * the enriched message is at most twice the raw article (its fields, escaped) plus 4.7 MiB;
 * a quote message is at most 65 KiB plus the article's id and title;
