@@ -29,9 +29,9 @@ class TextIndex:
     def solid(self, start: int, end: int) -> int:
         """Non-whitespace characters in [start, end), the unit of the PolNeAR overlap
         measures: ``len("".join(text[start:end].split()))``."""
+        start, end = max(start, 0), min(end, self.length)
         if end <= start:
             return 0
-        start, end = max(start, 0), min(end, self.length)
         return (end - start) - (self._spaces[end] - self._spaces[start])
 
     def has_newline(self, start: int, end: int) -> bool:
