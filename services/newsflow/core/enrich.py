@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 from spacy.language import Language
 from spacy.tokens import Doc
 
@@ -44,12 +46,16 @@ class Enricher:
 
     def enrich_batch(self, articles: list[Article]) -> list[dict | BadArticle]:
         """One result per article, in order. A failure stays with its own article:
-        if the batched pipeline raises, the batch is redone one article at a time."""
+        if the batched pipeline raises, the rest of the batch is redone one article at a
+        time. Each article is built as soon as it is parsed, so that one parse of a long
+        article is alive at a time, not the whole batch's."""
+        results: list[dict | BadArticle] = []
         try:
-            docs = self._parse([a.body for a in articles])
+            for article, doc in zip(articles, self._parse([a.body for a in articles])):
+                results.append(self._build_or_error(article, doc))
         except Exception:  # noqa: BLE001 - isolate the failing article below
-            return [self._enrich_alone(a) for a in articles]
-        return [self._build_or_error(a, d) for a, d in zip(articles, docs)]
+            results += [self._enrich_alone(a) for a in articles[len(results):]]
+        return results
 
     def _enrich_alone(self, article: Article) -> dict | BadArticle:
         try:
@@ -58,13 +64,14 @@ class Enricher:
             return BadArticle("enrichment_failed", f"{type(exc).__name__}: {exc}")
         return self._build_or_error(article, doc)
 
-    def _parse(self, bodies: list[str]) -> list[Doc]:
-        """One Doc per body: the bodies' pieces piped in runs of at most PIPE_CHARS
-        characters, each body's pieces joined."""
+    def _parse(self, bodies: list[str]) -> Iterator[Doc]:
+        """One Doc per body, in order: the bodies' pieces piped in runs of at most
+        PIPE_CHARS characters, each body's pieces joined once the last is parsed."""
         cut = [pieces(body, PIPE_CHARS) for body in bodies]
-        docs = iter([doc for run in _runs([p for parts in cut for p in parts], PIPE_CHARS)
-                     for doc in self.nlp.pipe(run, batch_size=len(run))])
-        return [joined([next(docs) for _ in parts]) for parts in cut]
+        parsed = (doc for run in _runs([p for parts in cut for p in parts], PIPE_CHARS)
+                  for doc in self.nlp.pipe(run, batch_size=len(run)))
+        for parts in cut:
+            yield joined([next(parsed) for _ in parts])
 
     def _build_or_error(self, article: Article, doc: Doc) -> dict | BadArticle:
         try:
