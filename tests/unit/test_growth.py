@@ -64,12 +64,18 @@ def test_cost_at_8x_the_size_is_at_most_10x(enricher, unit, chars):
     assert eight <= 10 * once, f"{eight:.2f} s at {8 * chars} characters, {once:.2f} s at {chars}"
 
 
-def test_memory_at_8x_a_piece_stays_near_that_of_one(enricher, monkeypatch):
-    """A body over PIPE_CHARS is parsed in pieces: tok2vec's memory follows the piece
-    (~2.7 KB per character it sees at once). Pieces of 8,000 characters, so that 8 of
-    them parse in about a second; parsed whole, 8 pieces' worth peaked 8 times as high."""
-    monkeypatch.setattr(enrich, "PIPE_CHARS", 8_000)
-    words = "Supercalifragilistic expialidocious "
+@pytest.mark.parametrize(
+    "unit, chars, bound",
+    [("Supercalifragilistic expialidocious ", 8_000, ("PIPE_CHARS", 8_000)),  # 450 tokens
+     ('"', 1_000, ("PIPE_TOKENS", 1_000))],
+    ids=["characters", "tokens"],
+)
+def test_memory_at_8x_a_piece_stays_near_that_of_one(enricher, monkeypatch, unit, chars, bound):
+    """A body over PIPE_CHARS characters or PIPE_TOKENS tokens is parsed in pieces: the
+    parse's memory follows the piece (~15 KB per token it sees at once). Small bounds,
+    so that 8 pieces parse in about a second; parsed whole, 8 pieces' worth peaked 8
+    times as high."""
+    monkeypatch.setattr(enrich, *bound)
 
     def peak(text: str) -> int:
         tracemalloc.start()
@@ -79,7 +85,7 @@ def test_memory_at_8x_a_piece_stays_near_that_of_one(enricher, monkeypatch):
         finally:
             tracemalloc.stop()
 
-    once, eight = peak(body(words, 8_000)), peak(body(words, 64_000))
+    once, eight = peak(body(unit, chars)), peak(body(unit, 8 * chars))
     assert eight <= 3 * once, f"{eight / 2**20:.0f} MiB for 8 pieces, {once / 2**20:.0f} MiB for one"
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 
 from spacy.language import Language
 from spacy.tokens import Doc
@@ -18,8 +18,11 @@ from newsflow.core.pieces import joined, pieces
 # activations, ~2.7 KB per character: 16 long PolNeAR articles peak near 1 GB), so a
 # caller's batch is cut into runs of at most this many characters (at least one article):
 # ~14 typical articles, or 3 long ones. A longer body is parsed in pieces of at most this
-# many characters (see pieces): a 1 MiB body then peaks like a 64 kB one.
+# many characters (see pieces): a 1 MiB body then peaks about like a 64 kB one.
 PIPE_CHARS = 64_000
+# The same for tokens, as what the parse holds is ~15 KB per token: 64,000 characters of
+# prose are ~11,500 tokens, but of '"' or "a\n\n" 64,000 or 43,000 (665 MB at once).
+PIPE_TOKENS = 16_000
 
 
 class Enricher:
@@ -65,13 +68,22 @@ class Enricher:
         return self._build_or_error(article, doc)
 
     def _parse(self, bodies: list[str]) -> Iterator[Doc]:
-        """One Doc per body, in order: the bodies' pieces piped in runs of at most
-        PIPE_CHARS characters, each body's pieces joined once the last is parsed."""
-        cut = [pieces(body, PIPE_CHARS) for body in bodies]
-        parsed = (doc for run in _runs([p for parts in cut for p in parts], PIPE_CHARS)
-                  for doc in self.nlp.pipe(run, batch_size=len(run)))
-        for parts in cut:
-            yield joined([next(parsed) for _ in parts])
+        """One Doc per body, in order: each body tokenized when its turn comes and cut
+        into pieces, the pieces piped in runs of at most PIPE_CHARS characters and
+        PIPE_TOKENS tokens, each body's pieces joined once its last is parsed."""
+        tokenized = ((i, piece) for i, body in enumerate(bodies)
+                     for piece in pieces(self.nlp.tokenizer(body), PIPE_TOKENS, PIPE_CHARS))
+        parsed: list[Doc] = []
+        at = 0  # the body being parsed
+        for run in _runs(tokenized, PIPE_CHARS, PIPE_TOKENS):
+            for (i, _), doc in zip(run, self.nlp.pipe((piece for _, piece in run), batch_size=len(run))):
+                if i != at:
+                    yield joined(parsed)
+                    parsed, at = [], i
+                doc.tensor = doc.tensor[:0].copy()  # read by no extractor: 384 bytes per token
+                parsed.append(doc)
+        if parsed:
+            yield joined(parsed)
 
     def _build_or_error(self, article: Article, doc: Doc) -> dict | BadArticle:
         try:
@@ -92,15 +104,17 @@ class Enricher:
         })
 
 
-def _runs(texts: list[str], max_chars: int) -> list[list[str]]:
-    """``texts`` in order, cut into runs of at most ``max_chars`` characters (a text
-    longer than that is a run of its own)."""
-    runs: list[list[str]] = []
-    size = max_chars
-    for text in texts:
-        if size + len(text) > max_chars:
-            runs.append([])
-            size = 0
-        runs[-1].append(text)
-        size += len(text)
-    return runs
+def _runs(pieces: Iterable[tuple[int, Doc]], max_chars: int, max_tokens: int) -> Iterator[list[tuple[int, Doc]]]:
+    """``pieces`` ((body index, Doc)) in order, in runs of at most ``max_chars``
+    characters and ``max_tokens`` tokens (a piece over either is a run of its own)."""
+    run: list[tuple[int, Doc]] = []
+    chars = tokens = 0
+    for piece in pieces:
+        size, length = len(piece[1].text), len(piece[1])
+        if run and (chars + size > max_chars or tokens + length > max_tokens):
+            yield run
+            run, chars, tokens = [], 0, 0
+        run.append(piece)
+        chars, tokens = chars + size, tokens + length
+    if run:
+        yield run

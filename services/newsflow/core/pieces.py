@@ -1,35 +1,35 @@
-"""A long body cut into pieces for spaCy: each piece is parsed as a text of its own and the
-Docs are joined (Doc.from_docs), so that a parse's memory follows the piece, not the body
-(tok2vec holds ~2.7 KB per character of what it sees at once), and spaCy's max_length
-(1,000,000 characters) never refuses a body."""
+"""A long body cut into pieces for spaCy: the body is tokenized whole (linear, see
+nlp.BoundedRuns), cut between tokens, each piece parsed as a Doc of its own and the Docs
+joined (Doc.from_docs), so that a parse's memory follows the piece, not the body: the
+parser and tagger hold ~15 KB per token of what they see at once (2.7 KB per character
+of prose), and spaCy's max_length (1,000,000 characters) never refuses a body."""
 
 from __future__ import annotations
 
-import re
+import bisect
 
 from spacy.tokens import Doc
 
-# Where a cut costs the parse least, in order: after a line break (and the whitespace
-# after it), after a sentence's stop, after any whitespace.
-_BOUNDARIES = (
-    re.compile(r"\n\s*"),
-    re.compile(r"[.!?][\"'”’)\]]*\s+"),
-    re.compile(r"\s+"),
-)
+_STOPS = frozenset(".!?")
 
 
-def pieces(text: str, max_chars: int) -> list[str]:
-    """``text`` in pieces of at most ``max_chars`` characters that join back to it. Each
-    cut is the last boundary of the first kind found in the second half of the piece
-    (see _BOUNDARIES), else at ``max_chars``: every piece but the last has at least half
-    of ``max_chars``."""
+def pieces(doc: Doc, max_tokens: int, max_chars: int) -> list[Doc]:
+    """A tokenized ``doc`` in pieces of at most ``max_tokens`` tokens and ``max_chars``
+    characters (or one token) whose texts join back to its text. Each cut follows the
+    last line break in the second half of the piece, else its last stop, else its last
+    whitespace, else comes at the limit."""
+    text_length = len(doc.text)
+    if len(doc) <= max_tokens and text_length <= max_chars:
+        return [doc]
+    starts = [*doc.to_array("IDX").tolist(), text_length]  # of each token, and the end
     out = []
-    start = 0
-    while len(text) - start > max_chars:
-        cut = _cut(text, start + max_chars // 2, start + max_chars)
-        out.append(text[start:cut])
-        start = cut
-    out.append(text[start:])
+    first = 0
+    while first < len(doc):
+        fits = bisect.bisect_right(starts, starts[first] + max_chars) - 1  # tokens [first, fits)
+        limit = min(len(doc), first + max_tokens, max(fits, first + 1))
+        end = limit if limit == len(doc) else _cut(doc, first + (limit - first) // 2, limit)
+        out.append(doc[first:end].as_doc())
+        first = end
     return out
 
 
@@ -41,11 +41,22 @@ def joined(docs: list[Doc]) -> Doc:
     return Doc.from_docs(docs, ensure_whitespace=False, exclude=["tensor"])
 
 
-def _cut(text: str, lo: int, hi: int) -> int:
-    for boundary in _BOUNDARIES:
-        last = None
-        for last in boundary.finditer(text, lo, hi):
-            pass
-        if last is not None:
-            return last.end()
+def _cut(doc: Doc, lo: int, hi: int) -> int:
+    """The token to start the next piece at, in (lo, hi]."""
+    for ends in (_after_line_break, _after_stop, _after_whitespace):
+        for i in range(hi, lo, -1):
+            if ends(doc[i - 1]):
+                return i
     return hi
+
+
+def _after_line_break(tok) -> bool:
+    return tok.is_space and "\n" in tok.text
+
+
+def _after_stop(tok) -> bool:
+    return tok.text in _STOPS and bool(tok.whitespace_)
+
+
+def _after_whitespace(tok) -> bool:
+    return tok.is_space or bool(tok.whitespace_)
