@@ -1,17 +1,51 @@
-"""How the enricher feeds spaCy: a caller's batch cut into runs bounded by characters."""
+"""How the enricher feeds spaCy: a caller's batch cut into runs bounded by characters, a
+long body into pieces parsed apart and joined."""
 
 from __future__ import annotations
 
+import pytest
+
 from newsflow.core.enrich import _runs
-from newsflow.core.parse import from_mapping
+from newsflow.core.pieces import joined, pieces
 
 
-def article(chars: int, n: int):
-    return from_mapping({"title": f"t{n}", "body": "x" * chars})
+def test_runs_keep_order_and_stay_under_the_character_and_token_bounds(enricher):
+    docs = [(n, enricher.nlp.tokenizer("x" * size)) for n, size in enumerate([30, 30, 30, 100, 10, 50, 50])]
+    docs += [(7, enricher.nlp.tokenizer("a " * 8)), (8, enricher.nlp.tokenizer("b"))]
+    runs = list(_runs(iter(docs), 60, 8))
+    assert [d for run in runs for d in run] == docs
+    assert [[n for n, _ in run] for run in runs] == [[0, 1], [2], [3], [4, 5], [6], [7], [8]]
 
 
-def test_runs_keep_order_and_stay_under_the_character_bound():
-    articles = [article(size, n) for n, size in enumerate([30, 30, 30, 100, 10, 50, 50])]
-    runs = _runs(articles, 60)
-    assert [a for run in runs for a in run] == articles
-    assert [[len(a.body) for a in run] for run in runs] == [[30, 30], [30], [100], [10, 50], [50]]
+@pytest.mark.parametrize(
+    "text, max_tokens, expected",
+    [
+        ("One two three.\n\nFour five.", 100, ["One two three.\n\n", "Four five."]),
+        ("Aa bb. Cc dd ee. Ff gg hh.", 100, ["Aa bb. Cc dd ee. ", "Ff gg hh."]),
+        ("aaaa bbbb cccc dddd eeee ffff gggg", 100, ["aaaa bbbb cccc dddd ", "eeee ffff gggg"]),
+        ("a b c d e f g", 3, ["a b c ", "d e f ", "g"]),
+        ("x" * 45, 100, ["x" * 45]),  # one token over the characters
+        ("short", 100, ["short"]),
+    ],
+)
+def test_pieces_cut_at_line_breaks_then_stops_then_whitespace(enricher, text, max_tokens, expected):
+    assert [p.text for p in pieces(enricher.nlp.tokenizer(text), max_tokens, 20)] == expected
+
+
+def test_pieces_are_bounded_and_join_back(enricher):
+    text = ("A line.\n" + "word " * 30 + "\n\n" + "y" * 70 + " z.\r\n") * 5
+    parts = pieces(enricher.nlp.tokenizer(text), 12, 50)
+    assert "".join(p.text for p in parts) == text
+    assert all(len(p) == 1 or (len(p) <= 12 and len(p.text) <= 50) for p in parts)
+
+
+def test_a_body_parsed_in_pieces_keeps_its_text_and_offsets(enricher):
+    body = ("“We will go on,” Dmitry Peskov told reporters in Moscow on Monday.\n\n"
+            "The talks resume in Geneva. Nobody said when.   \n") * 40
+    parts = pieces(enricher.nlp.tokenizer(body), 100, 500)
+    doc = joined(list(enricher.nlp.pipe(parts)))
+    assert doc.text == body and len(parts) > 10
+    assert all(body[t.idx : t.idx + len(t)] == t.text for t in doc)
+    assert all(body[e.start_char : e.end_char] == e.text for e in doc.ents)
+    assert [e.text for e in doc.ents][:3] == ["Dmitry Peskov", "Moscow", "Monday"]
+    assert all(s.root.head.i in range(s.start, s.end) for s in doc.sents)

@@ -12,6 +12,7 @@ import io
 import os
 import sys
 import tempfile
+import time
 import tracemalloc
 from pathlib import Path
 
@@ -227,3 +228,29 @@ def test_enrich_batch_spans_and_schema(enricher, items):
 def test_day_mentions_at_the_ends_of_the_calendar(enricher, body, published):
     article = from_mapping({"body": body, "published": published})  # the parsers accept it
     assert not isinstance(enricher.enrich_batch([article])[0], BadArticle)
+
+
+# Realistic sizes: newsy fragments repeated up to 100 kB - 1 MiB (the byte limit). Each
+# is enriched in a time bound only a cost growing faster than the length breaks: the
+# token-densest text costs ~0.2 ms per character on the development machine, and before
+# the fix "a\n\n" x 100,000 (300 kB) took 234 s.
+SECONDS_PER_CHAR = 3e-4
+
+
+@settings(max_examples=2, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(newsy.filter(str.strip), min_size=1, max_size=4),
+       st.sampled_from([100_000, 100_000, 300_000, 1024 * 1024]))
+def test_enrich_at_realistic_sizes_in_bounded_time(enricher, fragments, size):
+    unit = "\n\n".join(fragments) + "\n\n"
+    body = unit * (size // len(unit.encode()))
+    article = Article(id=article_id("", body), title="", body=body)
+    started = time.process_time()
+    (result,) = enricher.enrich_batch([article])
+    seconds = time.process_time() - started
+    assert not isinstance(result, BadArticle), result
+    assert seconds <= SECONDS_PER_CHAR * len(body), f"{seconds:.0f} s for {len(body)} characters"
+    for where, span in spans(result):
+        assert body[span["start"]:span["end"]] == span["text"], where
+    validate(messages.enriched_article(result, None))
+    derived = messages.quote_messages(result) + messages.entity_messages(result)
+    assert all(len(messages.encode(m)) < 2**20 for _, m in derived)

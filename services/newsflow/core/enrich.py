@@ -2,20 +2,27 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
+
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from newsflow.core import entities, entity_aliases, metadata, quotes
+from newsflow.core import entities, entity_aliases, metadata, output_caps, quotes
 from newsflow.core.article import Article, BadArticle
 from newsflow.core.nlp import DEFAULT_MODEL, load_pipeline
+from newsflow.core.pieces import joined, pieces
 
 
 # What spaCy sees at once. Its batching makes news-length texts ~4 % cheaper from 4 to 16
 # per nlp.pipe batch, but memory grows with the characters of one batch (tok2vec
 # activations, ~2.7 KB per character: 16 long PolNeAR articles peak near 1 GB), so a
 # caller's batch is cut into runs of at most this many characters (at least one article):
-# ~14 typical articles, or 3 long ones.
+# ~14 typical articles, or 3 long ones. A longer body is parsed in pieces of at most this
+# many characters (see pieces): a 1 MiB article of prose peaks at 455 MB RSS, model included.
 PIPE_CHARS = 64_000
+# The same for tokens, as what the parse holds is ~15 KB per token: 64,000 characters of
+# prose are ~11,500 tokens, but of '"' or "a\n\n" 64,000 or 43,000 (665 MB at once).
+PIPE_TOKENS = 16_000
 
 
 class Enricher:
@@ -42,20 +49,41 @@ class Enricher:
 
     def enrich_batch(self, articles: list[Article]) -> list[dict | BadArticle]:
         """One result per article, in order. A failure stays with its own article:
-        if the batched pipeline raises, the batch is redone one article at a time."""
+        if the batched pipeline raises, the rest of the batch is redone one article at a
+        time. Each article is built as soon as it is parsed, so that one parse of a long
+        article is alive at a time, not the whole batch's."""
+        results: list[dict | BadArticle] = []
         try:
-            docs = [doc for run in _runs(articles, PIPE_CHARS)
-                    for doc in self.nlp.pipe((a.body for a in run), batch_size=len(run))]
+            for article, doc in zip(articles, self._parse([a.body for a in articles])):
+                results.append(self._build_or_error(article, doc))
         except Exception:  # noqa: BLE001 - isolate the failing article below
-            return [self._enrich_alone(a) for a in articles]
-        return [self._build_or_error(a, d) for a, d in zip(articles, docs)]
+            results += [self._enrich_alone(a) for a in articles[len(results):]]
+        return results
 
     def _enrich_alone(self, article: Article) -> dict | BadArticle:
         try:
-            doc = self.nlp(article.body)
+            (doc,) = self._parse([article.body])
         except Exception as exc:  # noqa: BLE001 - reported as the article's own error
             return BadArticle("enrichment_failed", f"{type(exc).__name__}: {exc}")
         return self._build_or_error(article, doc)
+
+    def _parse(self, bodies: list[str]) -> Iterator[Doc]:
+        """One Doc per body, in order: each body tokenized when its turn comes and cut
+        into pieces, the pieces piped in runs of at most PIPE_CHARS characters and
+        PIPE_TOKENS tokens, each body's pieces joined once its last is parsed."""
+        tokenized = ((i, piece) for i, body in enumerate(bodies)
+                     for piece in pieces(self.nlp.tokenizer(body), PIPE_TOKENS, PIPE_CHARS))
+        parsed: list[Doc] = []
+        at = 0  # the body being parsed
+        for run in _runs(tokenized, PIPE_CHARS, PIPE_TOKENS):
+            for (i, _), doc in zip(run, self.nlp.pipe((piece for _, piece in run), batch_size=len(run))):
+                if i != at:
+                    yield joined(parsed)
+                    parsed, at = [], i
+                doc.tensor = doc.tensor[:0].copy()  # read by no extractor: 384 bytes per token
+                parsed.append(doc)
+        if parsed:
+            yield joined(parsed)
 
     def _build_or_error(self, article: Article, doc: Doc) -> dict | BadArticle:
         try:
@@ -66,25 +94,27 @@ class Enricher:
     def _build(self, article: Article, doc: Doc) -> dict:
         found_quotes = quotes.extract_quotes(doc)
         mentions, canonical = entities.canonicalize(doc, article.title, found_quotes)
-        return {
+        return output_caps.capped({
             **article.to_dict(),
             **metadata.describe(article, doc),
             "entities": mentions,
             "canonical_entities": canonical,
             "quotes": found_quotes,
             "model": self.model_name,
-        }
+        })
 
 
-def _runs(articles: list[Article], max_chars: int) -> list[list[Article]]:
-    """``articles`` in order, cut into runs of at most ``max_chars`` characters of body
-    (an article longer than that is a run of its own)."""
-    runs: list[list[Article]] = []
-    size = max_chars
-    for article in articles:
-        if size + len(article.body) > max_chars:
-            runs.append([])
-            size = 0
-        runs[-1].append(article)
-        size += len(article.body)
-    return runs
+def _runs(pieces: Iterable[tuple[int, Doc]], max_chars: int, max_tokens: int) -> Iterator[list[tuple[int, Doc]]]:
+    """``pieces`` ((body index, Doc)) in order, in runs of at most ``max_chars``
+    characters and ``max_tokens`` tokens (a piece over either is a run of its own)."""
+    run: list[tuple[int, Doc]] = []
+    chars = tokens = 0
+    for piece in pieces:
+        size, length = len(piece[1].text), len(piece[1])
+        if run and (chars + size > max_chars or tokens + length > max_tokens):
+            yield run
+            run, chars, tokens = [], 0, 0
+        run.append(piece)
+        chars, tokens = chars + size, tokens + length
+    if run:
+        yield run

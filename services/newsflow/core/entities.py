@@ -29,6 +29,12 @@ from newsflow.core.entity_roles import role_of
 from newsflow.core.entity_speakers import link_speakers
 
 NUMERIC_LABELS = frozenset({"DATE", "TIME", "CARDINAL", "ORDINAL", "MONEY", "PERCENT", "QUANTITY"})
+# A mention longer than this is no name but a span spaCy's NER ran on over junk; it would
+# be its entity's name on every message (PolNeAR's longest mention has 81 characters).
+MAX_NAME_CHARS = 200
+# The title is searched for the entities' names in its first characters only, as the
+# search costs the title's length for each entity (a headline is far shorter).
+TITLE_CHARS = 2000
 # Tie-break between labels the mentions of one thing got equally often: spaCy's small
 # model tends to call a surname ORG or GPE far more often than the reverse.
 _LABEL_PREFERENCE = ("PERSON", "ORG", "GPE", "NORP", "LOC", "FAC", "PRODUCT", "EVENT")
@@ -42,13 +48,13 @@ def canonicalize(doc: Doc, title: str, quotes: list[dict]) -> tuple[list[dict], 
     Canonical entities come most salient first, see :func:`salience`.
     """
     aliases = entity_aliases.current()
-    ents = doc.ents
+    ents = [ent for ent in doc.ents if ent.end_char - ent.start_char <= MAX_NAME_CHARS]
     length = len(doc.text)  # Doc.text joins every token: once only
     named = [ent for ent in ents if ent.label_ not in NUMERIC_LABELS]
     entities = [_entity(group, aliases) for group in _group(named, aliases)]
     link_speakers(quotes, entities, aliases)
     for entity in entities:
-        _finish(entity, title)
+        _finish(entity, title[:TITLE_CHARS])
     top = max((e["count"] for e in entities), default=1)
     for entity in entities:
         entity["salience"] = salience(entity["count"] / top, entity["first"], length, entity["in_title"])

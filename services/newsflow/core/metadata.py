@@ -24,6 +24,8 @@ _DATELINE = re.compile(
     re.X,
 )
 _WORD = re.compile(r"\w+(?:['’.-]\w+)*")
+# A longer match is no dateline but a run of capitalised words (PolNeAR's longest: 34).
+MAX_DATELINE_CHARS = 200
 
 
 def describe(article: Article, doc: Doc, today: dt.date | None = None) -> dict:
@@ -54,7 +56,7 @@ def dateline(text: str, base: dt.date) -> dict | None:
     without a year takes the year nearest ``base``.
     """
     match = _DATELINE.match(text)
-    if match is None:
+    if match is None or match.end() - match.start("place") > MAX_DATELINE_CHARS:
         return None
     place = match["place"]
     region = match["bracketed"] or match["region"]

@@ -208,11 +208,27 @@ def colon_cue(colon: Token) -> Cue | None:
     if verb is not None:
         source = _source(verb)
         return Cue(verb, "colon", _cue_span(verb), (), source) if source else None
-    doc, start = colon.doc, colon.sent.start
-    names = [e for e in doc.ents if e.label_ in ("PERSON", "ORG") and start <= e.start and e.end <= colon.i]
-    if names and all(t.is_punct or t.pos_ == "PROPN" for t in doc[names[-1].end : colon.i]):
-        return Cue(colon, "colon", _cue_span(colon), (), (names[-1].start, names[-1].end))
+    doc = colon.doc
+    names = [(a, b) for a, b, label in _entities_within(doc, colon.sent.start, colon.i) if label in ("PERSON", "ORG")]
+    if names and all(t.is_punct or t.pos_ == "PROPN" for t in doc[names[-1][1] : colon.i]):
+        return Cue(colon, "colon", _cue_span(colon), (), names[-1])
     return None
+
+
+def _entities_within(doc: Doc, start: int, end: int) -> list[tuple[int, int, str]]:
+    """(start, end, label) of the entities of ``doc.ents`` within tokens [start, end),
+    read off the tokens: doc.ents builds every entity of the article."""
+    found = []
+    i = start
+    while i < end:
+        first = doc[i]
+        i += 1
+        if first.ent_iob_ == "B" and first.ent_type_:
+            while i < len(doc) and doc[i].ent_iob_ == "I":
+                i += 1
+            if i <= end:
+                found.append((first.i, i, first.ent_type_))
+    return found
 
 
 def signed_colon_cue(colon: Token) -> Cue | None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import re
 
 # Straight and curly double quotes, and the NYT's two apostrophes. Single marks quote only
@@ -12,7 +13,12 @@ _MARK = re.compile(r"''|[\"“”]")
 _MARKUP = re.compile(r"</?[A-Za-z][^<>\n]*>")  # '<tweet author="@X">' left in scraped text
 _OPENERS = {"“"}
 _CLOSERS = {"”"}
-_SINGLE = re.compile(r"(?:^|(?<=[\s(\[{—–-]))['‘](?!\s|\d\d(?:s|\b))(?:[^\n]*?[^\s])['’](?![\w])")
+# The single quotes of a paragraph, as the regex
+#   (?:^|(?<=[\s(\[{—–-]))['‘](?!\s|\d\d(?:s|\b))(?:[^\n]*?[^\s])['’](?![\w])
+# would find them: an opener matched by the first closer after it. Run as that regex, an
+# opener without a closer reads the rest of the paragraph (" 'a" x 10,000: quadratic).
+_SINGLE_OPENER = re.compile(r"(?:^|(?<=[\s(\[{—–-]))['‘](?!\s|\d\d(?:s|\b))")
+_SINGLE_CLOSER = re.compile(r"(?<=[^\s])['’](?![\w])")
 
 
 def quoted_spans(text: str) -> list[tuple[int, int]]:
@@ -32,7 +38,17 @@ def quoted_spans(text: str) -> list[tuple[int, int]]:
 
 def _single(para: str, offset: int) -> list[tuple[int, int]]:
     """Single-quoted spans of a paragraph without double quotes."""
-    return [(offset + m.start(), offset + m.end()) for m in _SINGLE.finditer(para)]
+    closers = [m.start() for m in _SINGLE_CLOSER.finditer(para)]
+    spans = []
+    end = 0
+    for opener in _SINGLE_OPENER.finditer(para):
+        if opener.start() < end:
+            continue
+        i = bisect.bisect_left(closers, opener.start() + 2)
+        if i < len(closers):
+            end = closers[i] + 1
+            spans.append((offset + opener.start(), offset + end))
+    return spans
 
 
 def _in_paragraph(para: str, offset: int) -> list[tuple[int, int]]:

@@ -4,7 +4,8 @@ quotes, and reported speech, each with its speaker, cue and relaying outlet."""
 from __future__ import annotations
 
 import bisect
-import re
+import heapq
+import itertools
 
 from spacy.tokens import Doc, Span
 
@@ -18,6 +19,7 @@ from newsflow.core.quote_cues import (
     tag_cue,
     word_before,
 )
+from newsflow.core.quote_index import ByStart, CuesInOrder, TextIndex
 from newsflow.core.quote_marks import quoted_spans
 from newsflow.core.speakers import Speakers
 
@@ -28,7 +30,6 @@ MIN_QUOTE_WORDS = 4  # shorter ones are mostly scare quotes, unless their cue to
 _CLOSERS = {'"', "”", "'"}
 _MARKS = set('"“”\'‘’')
 _DASHES = set("-–—")
-_PARAGRAPH_BREAK = re.compile(r"\n\s*")
 _DEMONSTRATIVES = {"this", "that", "it"}
 _RELAY_LEMMAS = {"accord", "report", "quote", "cite"}
 _SPEECH_PREPOSITIONS = {"as", "like", "that"}  # 'described it as "frank"', 'said that "..."'
@@ -40,19 +41,20 @@ def extract_quotes(doc: Doc) -> list[dict]:
     sorted by start."""
     text = doc.text  # built anew on every access: read once
     marks = quoted_spans(text)
+    index = TextIndex(text)
     found = []
     cues = [c for c in find_cues(doc, marks) if not _said_by_that(doc, c)]
     for cue in cues:
         score = frame_precision(cue)
         if score >= MIN_PRECISION and cue.content:
-            found.append(_Attribution(*content_span(doc, text, cue, marks), cue, score))
+            found.append(_Attribution(*content_span(doc, text, cue, marks, index), cue, score))
     unsure = _merge_overlaps([a for a in found if a.score < SURE_PRECISION])
     found = _merge_overlaps([a for a in found if a.score >= SURE_PRECISION])
     _credit_demonstratives(found, cues)
-    found = _with_gaps_filled(_add_bare_quotes(doc, text, found, marks, cues), unsure)
-    found = _without_nested_twins(found)
+    found = _add_bare_quotes(doc, text, index, found, marks, CuesInOrder(cues))
+    found = _without_nested_twins(_with_gaps_filled(found, unsure))
     people = Speakers(doc)
-    return [a.to_dict(doc, text, marks, people) for a in sorted(found, key=lambda a: (a.start, a.end))]
+    return [a.to_dict(doc, text, index, marks, people) for a in sorted(found, key=lambda a: (a.start, a.end))]
 
 
 class _Attribution:
@@ -64,7 +66,7 @@ class _Attribution:
         self.via: tuple[int, int] | None = _relay_by(cue.token) if cue else None
         self.inherited: _Attribution | None = None
 
-    def to_dict(self, doc: Doc, text: str, marks: list[tuple[int, int]], people: Speakers) -> dict:
+    def to_dict(self, doc: Doc, text: str, index: TextIndex, marks: list[tuple[int, int]], people: Speakers) -> dict:
         source = self.source
         if source is None and self.inherited is not None:
             source = self.inherited.source
@@ -89,7 +91,7 @@ class _Attribution:
                 via_dict = {**_chars(text, span.start_char, span.end_char), "name": name}
         return {
             **_chars(text, self.start, self.end),
-            "type": _type(text, self.start, self.end, marks),
+            "type": _type(index, self.start, self.end, marks),
             "quoted": [_chars(text, a, b) for a, b in _verbatim(text, self.start, self.end, marks)],
             "speaker": speaker,
             "cue": cue,
@@ -110,10 +112,15 @@ def _with_gaps_filled(found: list[_Attribution], unsure: list[_Attribution]) -> 
     by start. Placed first, an unsure reading takes the quotation a surer one gives:
     '"Did you know?" Todd asked the mogul' is the question, not 'asked the mogul'."""
     taken = {a.cue.token.i for a in found if a.cue is not None}
-    free = [
-        u for u in unsure
-        if u.cue.token.i not in taken and not any(u.start < a.end and a.start < u.end for a in found)
-    ]
+    by_start = sorted(found, key=lambda a: a.start)
+    starts = [a.start for a in by_start]
+    reach = list(itertools.accumulate((a.end for a in by_start), max))  # furthest end so far
+
+    def overlaps_one(u: _Attribution) -> bool:
+        i = bisect.bisect_left(starts, u.end)
+        return i > 0 and reach[i - 1] > u.start
+
+    free = [u for u in unsure if u.cue.token.i not in taken and not overlaps_one(u)]
     return sorted(found + free, key=lambda a: a.start)
 
 
@@ -125,17 +132,21 @@ def _end(doc: Doc, i: int) -> int:
     return doc[i].idx + len(doc[i])
 
 
-def content_span(doc: Doc, text: str, cue: Cue, marks: list[tuple[int, int]]) -> tuple[int, int]:
+def content_span(
+    doc: Doc, text: str, cue: Cue, marks: list[tuple[int, int]], index: TextIndex | None = None
+) -> tuple[int, int]:
     """A cue's content in chars, grown to the whole quotations it overlaps: a parse clause
     stops at the first sentence of a multi-sentence quote, the quote itself does not. A
     content on both sides of its cue keeps only the quoted side when one side is quoted,
-    and ends at its last quote when that closes on a comma (see _tail_is_aside)."""
+    and ends at its last quote when that closes on a comma (see _tail_is_aside).
+    ``index`` is the text's, for a caller that asks for many cues of one text."""
+    index = index or TextIndex(text)
     sides = [
         [i for i in cue.content if i < cue.token.i],
         [i for i in cue.content if i > cue.token.i],
     ]
     sides = [side for side in sides if side]
-    quoted = [side for side in sides if _type(text, doc[side[0]].idx, _end(doc, side[-1]), marks) == "direct"]
+    quoted = [side for side in sides if _type(index, doc[side[0]].idx, _end(doc, side[-1]), marks) == "direct"]
     if len(sides) == 2 and len(quoted) == 1:  # '"A," said X, who ...': the quote, not X
         sides = quoted
     elif len(quoted) == 2 and not _resumes_at(doc, cue, sides[1][0]):  # 'X said after a brief "sorry"'
@@ -144,7 +155,7 @@ def content_span(doc: Doc, text: str, cue: Cue, marks: list[tuple[int, int]]) ->
     inner = _overlapping(marks, start, end)
     for m_start, m_end in inner:
         start, end = min(start, m_start), max(end, m_end)
-    if inner and (_tail_is_aside(text, inner[-1][1], end) or _dash_after(text, start, inner[-1][1], end)):
+    if inner and (_tail_is_aside(text, inner[-1][1], end) or _dash_after(text, index, start, inner[-1][1], end)):
         end = inner[-1][1]
     return start, end
 
@@ -165,13 +176,13 @@ def _tail_is_aside(text: str, quote_end: int, end: int) -> bool:
     return end > quote_end and "," in text[quote_end - 3 : quote_end + 1]
 
 
-def _dash_after(text: str, start: int, quote_end: int, end: int) -> bool:
+def _dash_after(text: str, index: TextIndex, start: int, quote_end: int, end: int) -> bool:
     """'Bush is "not smart enough to win" — and more': a dash after the content's last
     quote opens the reporter's aside to its end, unless it closes one the content opened
     before ('a referendum — "No to Free Lawyers" — for June 5') or the aside closes with
     another and the clause goes on ('"every candidate" - including Cruz - favored')."""
     tail = text[quote_end:end].lstrip()
-    if tail[:1] not in _DASHES or any(c in _DASHES for c in text[start:quote_end]):
+    if tail[:1] not in _DASHES or index.has_dash(start, quote_end):
         return False
     return not any(c in _DASHES for c in tail.lstrip("".join(_DASHES)))
 
@@ -204,13 +215,13 @@ def _verbatim(text: str, start: int, end: int, marks: list[tuple[int, int]]) -> 
     return spans
 
 
-def _type(text: str, start: int, end: int, marks: list[tuple[int, int]]) -> str:
+def _type(index: TextIndex, start: int, end: int, marks: list[tuple[int, int]]) -> str:
     """direct when quotation marks cover at least half the content's non-space characters
     (PolNeAR's definition), mixed when some of them."""
-    inside = sum(_solid(text[max(start, a) : min(end, b)]) for a, b in _overlapping(marks, start, end))
+    inside = sum(index.solid(max(start, a), min(end, b)) for a, b in _overlapping(marks, start, end))
     if inside == 0:
         return "indirect"
-    return "direct" if inside >= 0.5 * _solid(text[start:end]) else "mixed"
+    return "direct" if inside >= 0.5 * index.solid(start, end) else "mixed"
 
 
 def _jaccard(a: _Attribution, b: _Attribution) -> float:
@@ -223,22 +234,35 @@ def _jaccard(a: _Attribution, b: _Attribution) -> float:
 def _merge_overlaps(found: list[_Attribution]) -> list[_Attribution]:
     """One attribution per content: a relaying cue ("according to X", "X reported")
     over the same content as a speaker's cue becomes that attribution's outlet; two
-    cues over exactly the same words ('who they would like to see') are one."""
+    cues over exactly the same words ('who they would like to see') are one. A twin,
+    half the union of the two at least, starts within the attribution's length before it:
+    only the kept ones starting there are compared."""
     found = sorted(found, key=lambda a: -a.score)
     kept: list[_Attribution] = []
+    by_start: list[tuple[int, int]] = []  # (start, position in kept), sorted
     for att in found:
-        twin = next((k for k in kept if _jaccard(k, att) == 1.0 or (_jaccard(k, att) >= 0.5 and _same_event(k, att))), None)
-        if twin is None:
+        near = bisect.bisect_left(by_start, (2 * att.start - att.end, -1))
+        candidates = sorted(k for _, k in by_start[near : bisect.bisect_left(by_start, (att.end, -1))])
+        twin_at = next((k for k in candidates if _twins(kept[k], att)), None)
+        if twin_at is None:
+            bisect.insort(by_start, (att.start, len(kept)))
             kept.append(att)
             continue
+        twin = kept[twin_at]
+        del by_start[bisect.bisect_left(by_start, (twin.start, twin_at))]
         if _is_relay(att) or _is_relay(twin):
             relay, main = (att, twin) if _is_relay(att) or not _is_relay(twin) else (twin, att)
             if main.via is None:
                 main.via = relay.cue.source
         else:
             main = _with_speaker(twin, att)
-        kept[kept.index(twin)] = main
+        kept[twin_at] = main
+        bisect.insort(by_start, (main.start, twin_at))
     return kept
+
+
+def _twins(kept: _Attribution, att: _Attribution) -> bool:
+    return _jaccard(kept, att) == 1.0 or (_jaccard(kept, att) >= 0.5 and _same_event(kept, att))
 
 
 def _with_speaker(a: _Attribution, b: _Attribution) -> _Attribution:
@@ -251,8 +275,23 @@ def _with_speaker(a: _Attribution, b: _Attribution) -> _Attribution:
 
 
 def _without_nested_twins(found: list[_Attribution]) -> list[_Attribution]:
-    """The attributions without those that only restate part of another (see _restates)."""
-    nested = {id(inner) for outer in found for inner in found if inner is not outer and _restates(inner, outer)}
+    """The attributions without those that only restate part of another (see _restates).
+    Only one whose content holds the other's cue can be restated: a sweep over the cues
+    in text order compares each with the contents open there."""
+    by_start = sorted(found, key=lambda a: a.start)
+    cues = sorted((a.cue.token.idx, k) for k, a in enumerate(found) if a.cue is not None)
+    open_here: list[tuple[int, int, _Attribution]] = []  # (end, order, attribution): a heap
+    nested = set()
+    opened = 0
+    for at, k in cues:
+        while opened < len(by_start) and by_start[opened].start <= at:
+            heapq.heappush(open_here, (by_start[opened].end, opened, by_start[opened]))
+            opened += 1
+        while open_here and open_here[0][0] <= at:
+            heapq.heappop(open_here)
+        inner = found[k]
+        if any(outer is not inner and _restates(inner, outer) for _, _, outer in open_here):
+            nested.add(id(inner))
     return [a for a in found if id(a) not in nested]
 
 
@@ -275,17 +314,17 @@ def _credit_demonstratives(found: list[_Attribution], cues: list[Cue]) -> None:
     """'X is ready to talk, Izvestia reported. This was announced by Dmitry Peskov.': the
     statement just before 'this was announced by Y' is Y's, relayed by its first
     reporter."""
+    by_end = sorted((a.end, k) for k, a in enumerate(found) if a.cue is not None)
     for cue in cues:
         tok = cue.token
         if cue.source is None or not speaking(tok):
             continue
         if not any(c.dep_ == "nsubjpass" and c.lower_ in _DEMONSTRATIVES for c in tok.children):
             continue
-        sent_start = tok.sent.start_char
-        before = [a for a in found if a.end <= sent_start and a.cue is not None]
-        if not before:
+        ended = bisect.bisect_right(by_end, (tok.sent.start_char, len(found)))
+        if not ended:
             continue
-        last = max(before, key=lambda a: a.end)
+        last = found[by_end[bisect.bisect_left(by_end, (by_end[ended - 1][0], -1))][1]]  # the first to end last
         if last.cue.token.sent.end == tok.sent.start:  # the sentence right before
             last.via = last.via or last.source
             last.source = cue.source
@@ -323,24 +362,30 @@ def _same_event(a: _Attribution, b: _Attribution) -> bool:
 
 
 def _add_bare_quotes(
-    doc: Doc, text: str, found: list[_Attribution], marks: list[tuple[int, int]], cues: list[Cue]
+    doc: Doc, text: str, index: TextIndex, found: list[_Attribution], marks: list[tuple[int, int]],
+    cues: CuesInOrder,
 ) -> list[_Attribution]:
     """The attributions with the quotations no cue's content reached placed among them
     (see _place_quote), sorted by start."""
-    out = sorted(found, key=lambda a: a.start)
+    out = ByStart(found)
     for m_start, m_end in marks:
-        i = bisect.bisect_right([a.start for a in out], m_start)
+        i = out.insertion_point(m_start)
         prev = out[i - 1] if i else None
         nxt = out[i] if i < len(out) else None
         if (prev is not None and prev.end >= m_end) or (nxt is not None and nxt.start < m_end):
             continue
-        att = _place_quote(doc, text, (_before_asides(out, i), nxt), out, m_start, m_end, cues)
+        neighbours = (_before_asides(out, i), nxt)
+        # the attributions a quote may join, and so move the start of
+        joinable = {id(a): (a, a.start) for a in (*neighbours, out.before(m_start)) if a is not None}
+        att = _place_quote(doc, text, index, neighbours, out, m_start, m_end, cues)
+        for a, start in joinable.values():
+            out.moved(a, start)
         if att is not None:
-            out.insert(i, att)
-    return out
+            out.insert(att)
+    return out.items
 
 
-def _before_asides(found: list[_Attribution], i: int) -> _Attribution | None:
+def _before_asides(found: ByStart, i: int) -> _Attribution | None:
     """The attribution before position i, past those inside the tag of a quote before
     them: in '"A," Trump said, referring to Cruz. "B."' B may resume A."""
     j = i - 1
@@ -360,11 +405,12 @@ def _in_tag_of(aside: _Attribution, quote: _Attribution) -> bool:
 def _place_quote(
     doc: Doc,
     text: str,
+    index: TextIndex,
     neighbours: tuple[_Attribution | None, _Attribution | None],
-    found: list[_Attribution],
+    found: ByStart,
     start: int,
     end: int,
-    cues: list[Cue],
+    cues: CuesInOrder,
 ) -> _Attribution | None:
     """A new attribution for the quotation [start, end), or None when it joins a neighbour
     or is no speech. The next quote after a cue clause, or one whose cue already holds the
@@ -377,36 +423,36 @@ def _place_quote(
     short = len(text[start:end].split()) < MIN_QUOTE_WORDS
     if short and _names_something(doc, start):
         return None
-    resumable = not short or _opens_sentence(text, start) or text[:start].rstrip().endswith(",")
-    if resumable and prev is not None and prev.cue is not None and _resumes(doc, text, prev, start, cues):
-        _join(text, prev, start, end)
+    resumable = not short or _opens_sentence(text, start) or _after_comma(text, start)
+    if resumable and prev is not None and prev.cue is not None and _resumes(doc, index, prev, start, cues):
+        _join(index, prev, start, end)
         return None
-    cue = _cue_beside(doc, text, start, end, cues)
+    cue = _cue_beside(doc, text, index, start, end, cues)
     same_cue = next((a for a in neighbours if a is not None and cue is not None and a.cue is cue), None)
     if same_cue is not None and resumable:  # '"A," X said, "B."' with only B the cue's clause
-        _join(text, same_cue, start, end)
+        _join(index, same_cue, start, end)
         return None
     if cue is not None and (not short or _next_to(doc, cue, start, end)):
         return _Attribution(start, end, cue, max(frame_precision(cue), MIN_PRECISION))
     if short or not _opens_sentence(text, start):
         return None
-    runs_on = _runs_on(text, found, start)
+    runs_on = _runs_on(text, index, found, start)
     if runs_on is not None:
         runs_on.end = end
         return None
-    owner = _last_speaker(text, found, start)
+    owner = _last_speaker(index, found, start)
     if owner is None:
         return None
-    last = _before(found, start)
+    last = found.before(start)
     if last is owner:  # 'X said that A. "B."' is one statement, as PolNeAR annotates it
-        _join(text, last, start, end)
+        _join(index, last, start, end)
         return None
     att = _Attribution(start, end, None, 0.5)
     att.inherited = owner
     return att
 
 
-def _cue_beside(doc: Doc, text: str, start: int, end: int, cues: list[Cue]) -> Cue | None:
+def _cue_beside(doc: Doc, text: str, index: TextIndex, start: int, end: int, cues: CuesInOrder) -> Cue | None:
     """The nearest cue with a source in the sentences the quote touches, outside the quote
     and in its paragraph: 'X said: "..."', '"...," said X, the senator.'; else the clause
     a colon right before the quote closes, even in the paragraph before. A name signed
@@ -422,11 +468,11 @@ def _cue_beside(doc: Doc, text: str, start: int, end: int, cues: list[Cue]) -> C
         signed = signed_colon_cue(colon)
         if signed is not None:
             return signed
-    para_lo = text.rfind("\n", 0, start) + 1
-    para_hi = text.find("\n", end) % (len(text) + 1)
+    para_lo = index.paragraph_start(start)
+    para_hi = index.paragraph_end(end)
     near = [
-        c for c in cues
-        if c.source is not None and lo <= c.token.i < hi and "-quoted" not in c.frame
+        c for c in cues.in_tokens(lo, hi)
+        if c.source is not None and "-quoted" not in c.frame
         and not start <= c.token.idx < end and para_lo <= c.token.idx < max(para_hi, end)
         and speaking(c.token)
     ]
@@ -455,7 +501,7 @@ def _next_to(doc: Doc, cue: Cue, start: int, end: int) -> bool:
     return clause[1] <= quote.start and all(t.is_punct or t.is_space for t in doc[clause[1] : quote.start])
 
 
-def _tag_after(quote: Span, cues: list[Cue]) -> Cue | None:
+def _tag_after(quote: Span, cues: CuesInOrder) -> Cue | None:
     """'"Is it all a show?" Freddy Ortega said.': the parser ends the sentence at the
     quote's '?' or '.', leaving the speaker tag as a sentence of its own right after it.
     A tag is a speaking cue opening that sentence with its speaker and no clause of its
@@ -469,26 +515,21 @@ def _tag_after(quote: Span, cues: list[Cue]) -> Cue | None:
     tag = doc[after].sent
     return next(
         (
-            c for c in cues
-            if c.source is not None and tag.start <= c.token.i < tag.end and speaking(c.token)
+            c for c in cues.in_tokens(tag.start, tag.end)
+            if c.source is not None and speaking(c.token)
             and min(c.source[0], c.token.i) == tag.start and not c.frame.startswith("ccomp")
         ),
         None,
     )
 
 
-def _solid(text: str) -> int:
-    """Non-whitespace characters: the unit of the PolNeAR overlap measures."""
-    return len("".join(text.split()))
-
-
-def _resumes(doc: Doc, text: str, prev: _Attribution, start: int, cues: list[Cue]) -> bool:
+def _resumes(doc: Doc, index: TextIndex, prev: _Attribution, start: int, cues: CuesInOrder) -> bool:
     """A quote resuming right after its cue clause in the same paragraph: '"A," he said.
     "B."' is one attribution, as PolNeAR annotates it (as two fragments); not when
     someone else speaks in between ('"A," Franken said. Silverman responded, "B."')."""
-    gap = text[prev.end : start]
-    other = any(prev.end <= c.token.idx < start and _someone_else(c, prev) for c in cues)
-    return "\n" not in gap and prev.end <= doc[prev.cue.cue[0]].idx < start and not other
+    if index.has_newline(prev.end, start) or not prev.end <= doc[prev.cue.cue[0]].idx < start:
+        return False
+    return not any(_someone_else(c, prev) for c in cues.in_chars(prev.end, start))
 
 
 def _someone_else(cue: Cue, att: _Attribution) -> bool:
@@ -500,17 +541,25 @@ def _someone_else(cue: Cue, att: _Attribution) -> bool:
     )
 
 
-def _join(text: str, att: _Attribution, start: int, end: int) -> None:
+def _join(index: TextIndex, att: _Attribution, start: int, end: int) -> None:
     """One span for the attribution and the fragment [start, end) on either side of it,
     unless the cue clause between them outweighs the smaller one: then the larger
     fragment alone."""
     (a_start, a_end), (b_start, b_end) = sorted([(att.start, att.end), (start, end)])
-    first, second = _solid(text[a_start:a_end]), _solid(text[b_start:b_end])
-    joined = (first + second) / (first + second + _solid(text[a_end:b_start]))
+    first, second = index.solid(a_start, a_end), index.solid(b_start, b_end)
+    joined = (first + second) / (first + second + index.solid(a_end, b_start))
     if joined >= max(first, second) / (first + second):
         att.start, att.end = a_start, b_end
-    elif _solid(text[start:end]) > _solid(text[att.start : att.end]):
+    elif index.solid(start, end) > index.solid(att.start, att.end):
         att.start, att.end = start, end
+
+
+def _after_comma(text: str, start: int) -> bool:
+    """Whether the last character before ``start`` that is not whitespace is a comma."""
+    i = start - 1
+    while i >= 0 and text[i].isspace():
+        i -= 1
+    return i >= 0 and text[i] == ","
 
 
 def _opens_sentence(text: str, start: int) -> bool:
@@ -519,41 +568,35 @@ def _opens_sentence(text: str, start: int) -> bool:
     return not before or before[-1] in ".!?\n:"
 
 
-def _runs_on(text: str, found: list[_Attribution], start: int) -> _Attribution | None:
+def _runs_on(text: str, index: TextIndex, found: ByStart, start: int) -> _Attribution | None:
     """The attribution a quote opening the next paragraph runs on: one the previous
     paragraph left open (the convention for a quote running over paragraphs) or closed by
     its speaker tag ('"A," he said.' then '"B."'). PolNeAR annotates all the paragraphs as
     one content."""
-    last = _before(found, start)
+    last = found.before(start)
     if last is None or (last.inherited or last).source is None:
         return None
-    if len(_PARAGRAPH_BREAK.findall(text, last.end, start)) != 1:
+    if index.paragraph_breaks(last.end, start) != 1:
         return None
     closed = text[last.end - 1 : last.end] in _CLOSERS
-    left_open = not closed and not text[last.end : start].strip()
+    left_open = not closed and not index.solid(last.end, start)
     tagged = closed and last.cue is not None and last.end <= last.cue.token.idx < start
     return last if left_open or tagged else None
 
 
-def _last_speaker(text: str, found: list[_Attribution], before: int) -> _Attribution | None:
+def _last_speaker(index: TextIndex, found: ByStart, before: int) -> _Attribution | None:
     """The attribution a continuation quote belongs to: the one just before it, if it has a
     speaker and is in the quote's paragraph, or the one of a later speaking cue ('Many saw
     them as "A," From said. "B."' is From's). Otherwise the quote is left out: on PolNeAR
     train a speaker guessed from further back is wrong about half the time."""
-    last = _before(found, before)
-    if last is None or _PARAGRAPH_BREAK.search(text, last.end, before):
+    last = found.before(before)
+    if last is None or index.paragraph_breaks(last.end, before):
         return None
     owner = last.inherited or last
-    spoken = [a for a in found if a.cue is not None and a.source is not None and a.cue.token.idx < before]
-    latest = max(spoken, key=lambda a: a.cue.token.idx, default=None)
+    latest = found.latest_spoken(before)
     if latest is not None and speaking(latest.cue.token) and latest.cue.token.idx > _cue_at(owner):
         return latest
     return owner if owner.source is not None else None
-
-
-def _before(found: list[_Attribution], at: int) -> _Attribution | None:
-    """The attribution starting last before a position."""
-    return max((a for a in found if a.start < at), key=lambda a: a.start, default=None)
 
 
 def _cue_at(att: _Attribution) -> int:
