@@ -36,7 +36,8 @@ class Enriched:
     done: int
 
 
-def _key(entry: Entry) -> tuple[int, int]:
+def key(entry: Entry) -> tuple[int, int]:
+    """A raw record's (partition, offset): what names it across attempts."""
     return entry.record.partition, entry.record.offset
 
 
@@ -44,21 +45,21 @@ class BatchEnrichment:
     """Feeds batches to the enrichment process under the budgets; remembers which records
     must go alone (their unit overran) until they are done."""
 
-    def __init__(self, process: EnrichProcess, limits: Mapping[str, int], soft_seconds: float):
+    def __init__(self, process: EnrichProcess, limits: Mapping[str, int]):
         self.process = process
         self.limits = limits
-        self.soft_seconds = soft_seconds
         self.alone: set[tuple[int, int]] = set()
 
     def forget(self, partitions: set[int]) -> None:
         self.alone = {key for key in self.alone if key[0] not in partitions}
 
-    async def enrich(self, fresh: list[Entry], stop: asyncio.Event) -> Enriched:
-        started = time.monotonic()
+    async def enrich(self, fresh: list[Entry], stop: asyncio.Event, deadline: float) -> Enriched:
+        """The outputs of ``fresh`` in order, or of a prefix of it: no unit starts after
+        the ``deadline`` (time.monotonic) or once stopping, but the first always does."""
         out: list[Outgoing] = []
         done = 0
         while done < len(fresh):
-            if done and (stop.is_set() or time.monotonic() - started > self.soft_seconds):
+            if done and (stop.is_set() or time.monotonic() > deadline):
                 metrics.BATCHES_CUT.inc()
                 break
             entry = fresh[done]
@@ -72,25 +73,25 @@ class BatchEnrichment:
             except Aborted as exc:
                 metrics.ENRICH_ABORTED.labels(exc.reason).inc()
                 if len(unit) > 1:
-                    self.alone.update(map(_key, unit))
+                    self.alone.update(map(key, unit))
                     continue
                 results = [BadArticle(exc.reason, exc.detail)]
             except _Stopped:
                 break
             for entry, result in zip(unit, results):
                 out += outputs(entry.record, entry.parsed, result, self.limits)
-                self.alone.discard(_key(entry))
+                self.alone.discard(key(entry))
             done += len(unit)
         return Enriched(out, done)
 
     def _unit(self, fresh: list[Entry], start: int) -> list[Entry]:
         """The articles from ``start`` that go to the process together."""
         unit = [fresh[start]]
-        if _key(unit[0]) in self.alone:
+        if key(unit[0]) in self.alone:
             return unit
         chars = len(unit[0].parsed.body)
         for entry in fresh[start + 1:]:
-            if (not isinstance(entry.parsed, Article) or _key(entry) in self.alone
+            if (not isinstance(entry.parsed, Article) or key(entry) in self.alone
                     or chars + len(entry.parsed.body) > UNIT_CHARS):
                 break
             unit.append(entry)

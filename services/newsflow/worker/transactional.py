@@ -56,7 +56,7 @@ from newsflow.kafka.fenced_commit import FencedProducer, GroupFenced, member_of
 from newsflow.topics.registry import RAW, SEEN
 from newsflow.worker.dedupe import SeenStore, Triage
 from newsflow.worker.enrich_process import Budget, EnrichProcess
-from newsflow.worker.enrichment import BatchEnrichment, Enriched
+from newsflow.worker.enrichment import BatchEnrichment, Enriched, key as _key
 from newsflow.worker.pipeline import Incoming, Outgoing, dead_letter
 
 log = logging.getLogger(__name__)
@@ -76,7 +76,7 @@ class _Refused(Exception):
     """The broker refused one record's message: that record is dead-lettered next time."""
 
     def __init__(self, key: tuple[int, int], error: Exception):
-        super().__init__(f"{type(error).__name__}: {error}")
+        super().__init__(f"{type(error).__name__}: {error} (partition {key[0]}, offset {key[1]})")
         self.key = key
 
 
@@ -193,7 +193,7 @@ class TransactionalProcessor:
     async def _ensure_clients(self) -> None:
         if self.enrichment is None:
             limits = await topic_limits(self.settings)
-            self.enrichment = BatchEnrichment(self.process, limits, self.settings.batch_deadline_seconds)
+            self.enrichment = BatchEnrichment(self.process, limits)
             log.info("message limits by topic: %s", limits)
         if self._producer is None:
             # With a transactional id, starting fences the predecessor and ends its transaction.
@@ -269,8 +269,8 @@ class TransactionalProcessor:
         self._rewind(fetched, batch.offsets())  # what was cut is fetched again
         self.seen.committed(batch)
         for entry in batch.fresh:
-            self._done.pop((entry.record.partition, entry.record.offset), None)
-            self._refused.pop((entry.record.partition, entry.record.offset), None)
+            self._done.pop(_key(entry), None)
+            self._refused.pop(_key(entry), None)
         metrics.TRANSACTIONS.labels("committed").inc()
         metrics.DUPLICATES_SKIPPED.labels("article").inc(batch.skipped("article"))
         metrics.DUPLICATES_SKIPPED.labels("redelivery").inc(batch.skipped("redelivery"))
@@ -286,25 +286,31 @@ class TransactionalProcessor:
 
     async def _enriched(self, batch: Triage) -> Enriched:
         """The batch's outputs: those enriched before a failed attempt are reused, records
-        the broker refused become dead letters, the rest is enriched now."""
+        the broker refused become dead letters, the rest is enriched now (a prefix of the
+        batch, if its deadline cuts it short)."""
         fresh = batch.fresh
+        deadline = time.monotonic() + self.settings.batch_deadline_seconds
         out: list[Outgoing] = []
         done = 0
         while done < len(fresh):
-            key = (fresh[done].record.partition, fresh[done].record.offset)
+            entry = fresh[done]
+            key = _key(entry)
             if key in self._refused:
-                entry = fresh[done]
                 error = BadArticle("output_too_large", self._refused[key])
                 self._done[key] = [dead_letter(entry.record, error, entry.article_id)]
-            if key not in self._done:
-                break
-            out += self._done[key]
-            done += 1
-        if done < len(fresh):
-            rest = await self.enrichment.enrich(fresh[done:], self.stop_event)
+            if key in self._done:
+                out += self._done[key]
+                done += 1
+                continue
+            end = done
+            while end < len(fresh) and _key(fresh[end]) not in self._done | self._refused.keys():
+                end += 1
+            rest = await self.enrichment.enrich(fresh[done:end], self.stop_event, deadline)
             self._remember(fresh[done:done + rest.done], rest.outputs)
             out += rest.outputs
             done += rest.done
+            if done < end:  # cut at the deadline, or stopping
+                break
         return Enriched(out, done)
 
     def _remember(self, entries, out: list[Outgoing]) -> None:
@@ -313,8 +319,7 @@ class TransactionalProcessor:
         for message in out:
             by_key.setdefault(message.source, []).append(message)
         for entry in entries:
-            key = (entry.record.partition, entry.record.offset)
-            self._done[key] = by_key.get(key, [])
+            self._done[_key(entry)] = by_key.get(_key(entry), [])
 
     def _rewind(self, fetched: dict[TopicPartition, list], committed: dict[TopicPartition, int]) -> None:
         """Seek each fetched partition back to its first record not committed."""
