@@ -11,7 +11,7 @@ from newsflow import metrics
 from newsflow.config import Settings
 from newsflow.errors import ConfigError
 from newsflow.ingest.feeds.fetcher import Fetcher, Limits
-from newsflow.ingest.feeds.memory import SeenStore
+from newsflow.ingest.feeds.memory import FeedMemory
 from newsflow.ingest.feeds.policy import AllowList
 from newsflow.ingest.feeds.poll import poll
 from newsflow.ingest.sink import Sink
@@ -32,7 +32,7 @@ async def feed_polls(settings: Settings, feeds: list[str], interval: float,
         allow = AllowList.parse(settings.fetch_allow)
     except ValueError as exc:
         raise ConfigError(f"NEWSFLOW_FETCH_ALLOW={settings.fetch_allow!r}: {exc}") from None
-    store = SeenStore(settings.data_dir)
+    store = FeedMemory(settings.data_dir)
     fetcher = Fetcher(limits, allow)
     try:
         async with Sink(settings, dry_run) as sink:
