@@ -79,20 +79,49 @@ class RepeatFilter(logging.Filter):
             del self._seen[key]
 
 
+class CurrentStderr(logging.StreamHandler):
+    """A handler writing to whatever sys.stderr is when the line is written."""
+
+    def __init__(self) -> None:
+        super().__init__(sys.stderr)
+
+    @property
+    def stream(self):
+        return sys.stderr
+
+    @stream.setter
+    def stream(self, value) -> None:  # StreamHandler sets it; sys.stderr is always used
+        pass
+
+
+# The commands' own lines for the person at the terminal ("newsflow ingest: published 3
+# article(s) ...", errors): bare text, or JSON lines like every other with --log-format json.
+console = logging.getLogger("newsflow.console")
+console.addHandler(CurrentStderr())
+console.propagate = False
+console.setLevel(logging.INFO)
+
+
 def dict_config(level: str, log_format: str) -> dict:
     """A logging.config.dictConfig for ``level`` and ``log_format`` (text or json), with
-    repeated warnings and errors rate-limited."""
-    formatter = (
-        {"()": JsonFormatter} if log_format == "json" else {"format": TEXT_FORMAT}
-    )
+    repeated warnings and errors rate-limited. aiokafka's INFO lines (every group join,
+    every metadata change) are left out unless the level is DEBUG."""
+    json_lines = log_format == "json"
+    formatter = {"()": JsonFormatter} if json_lines else {"format": TEXT_FORMAT}
     return {
         "version": 1,
         "disable_existing_loggers": False,
-        "formatters": {"default": formatter},
+        "formatters": {"default": formatter,
+                       "console": {"()": JsonFormatter} if json_lines else {"format": "%(message)s"}},
         "filters": {"repeats": {"()": RepeatFilter}},
         "handlers": {
             "stderr": {"class": "logging.StreamHandler", "formatter": "default",
-                       "stream": sys.stderr, "filters": ["repeats"]}
+                       "stream": sys.stderr, "filters": ["repeats"]},
+            "console": {"()": CurrentStderr, "formatter": "console"},
+        },
+        "loggers": {
+            console.name: {"level": "INFO", "handlers": ["console"], "propagate": False},
+            "aiokafka": {"level": "DEBUG" if level.upper() == "DEBUG" else "WARNING"},
         },
         "root": {"level": level.upper(), "handlers": ["stderr"]},
     }

@@ -20,6 +20,7 @@ from importlib.metadata import version
 from newsflow import logs
 from newsflow.config import Settings, settable
 from newsflow.errors import NewsflowError
+from newsflow.logs import console
 
 # command name -> its module in this package
 COMMANDS = {
@@ -59,9 +60,10 @@ def main(argv: list[str] | None = None) -> int:
         settings = Settings.from_env().override(
             **{k: v for k, v in vars(args).items() if k in names})
         logging.config.dictConfig(logs.dict_config(settings.log_level, settings.log_format))
+        logging.captureWarnings(True)  # Python's warnings too, in the log's format
         return command(args.command).run(settings, args)
     except NewsflowError as exc:
-        print(f"newsflow {args.command}: {exc}", file=sys.stderr)
+        console.error(f"newsflow {args.command}: {exc}")
         return exc.exit_code
     except BrokenPipeError:
         # The reader went away (`newsflow tail ... | head`): not an error. What is still

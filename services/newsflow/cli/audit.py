@@ -5,6 +5,8 @@ reconciles them (kafka/audit.py); exit status 1 if anything is missing or double
 from __future__ import annotations
 
 import asyncio
+import json
+from dataclasses import asdict
 
 from newsflow.cli import options
 from newsflow.config import Settings
@@ -15,6 +17,7 @@ HELP = "check every raw article came out exactly once (exit 1 if not)"
 
 def add_arguments(parser) -> None:
     options.max_bytes(parser, "size limit the worker applies")
+    parser.add_argument("--json", action="store_true", help="the report as one JSON document")
     options.connection(parser)
 
 
@@ -22,7 +25,7 @@ def run(settings: Settings, args) -> int:
     from newsflow.kafka.audit import audit, render
 
     report = asyncio.run(audit(settings))
-    print(render(report))
+    print(json.dumps({**asdict(report), "ok": report.ok}) if args.json else render(report))
     if not report.ok:
         raise Failed("FAILED (missing or duplicated output)")
     return 0

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import asyncio
 import shutil
-import sys
 import tempfile
 import uuid
 from pathlib import Path
@@ -20,6 +19,7 @@ from newsflow.cli import options
 from newsflow.config import Settings
 from newsflow.errors import Failed
 from newsflow.local.progress import say
+from newsflow.logs import console
 
 HELP = "broker, topics, worker, ingest seeds/, show the result"
 
@@ -110,7 +110,7 @@ def run(settings: Settings, args) -> int:
         if ok:
             shutil.rmtree(workdir, ignore_errors=True)
         else:
-            print(f"logs kept in {workdir}", file=sys.stderr)
+            console.warning(f"logs kept in {workdir}")
     if not ok:
         raise Failed("the seeds did not all come out enriched")
     return 0

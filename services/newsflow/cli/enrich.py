@@ -10,6 +10,7 @@ from itertools import islice
 
 from newsflow.cli import options
 from newsflow.config import Settings
+from newsflow.logs import console
 
 HELP = "enrich offline: articles in, enriched JSONL on stdout"
 
@@ -35,7 +36,7 @@ def run(settings: Settings, args) -> int:
     def report(where: str, error: BadArticle) -> None:
         nonlocal failures
         failures += 1
-        print(f"newsflow enrich: {where}: {error}", file=sys.stderr)
+        console.warning(f"newsflow enrich: {where}: {error}")
 
     def good_articles() -> Iterator[Article]:
         for item in read_articles(paths, settings.max_bytes):

@@ -12,12 +12,12 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import sys
 from pathlib import Path
 
 from newsflow.cli import options
 from newsflow.config import Settings, parse_duration
 from newsflow.errors import UsageError
+from newsflow.logs import console
 
 HELP = "publish articles (seed .txt, .json, .jsonl, - for stdin, or RSS/Atom feeds with --feed)"
 
@@ -69,17 +69,16 @@ def _run_files(settings: Settings, paths: list[str], dry_run: bool) -> int:
 
     blank = _BlankLines()
     published, rejected = asyncio.run(publish(settings, paths, dry_run, _print_ids, blank, report))
-    print(
+    console.info(
         f"newsflow ingest: {'would publish' if dry_run else 'published'} {published} "
         f"article(s) to {RAW.name(settings.topic_prefix)}, rejected {rejected}, {blank}",
-        file=sys.stderr,
     )
     return 1 if rejected else 0
 
 
 def report(item) -> None:
     """One line on stderr for a rejected input (ingest.files.Rejected)."""
-    print(f"newsflow ingest: {item.origin}: {item.error}", file=sys.stderr)
+    console.warning(f"newsflow ingest: {item.origin}: {item.error}")
 
 
 def _print_ids(article_ids: list[str]) -> None:
@@ -106,6 +105,6 @@ def _run_feeds(settings: Settings, feeds: list[str], interval: float, once: bool
     from newsflow.topics.registry import RAW
 
     total = asyncio.run(_follow(settings, feeds, interval, once, dry_run))
-    print(f"newsflow ingest: {'would publish' if dry_run else 'published'} {total} "
-          f"feed article(s) to {RAW.name(settings.topic_prefix)}", file=sys.stderr)
+    console.info(f"newsflow ingest: {'would publish' if dry_run else 'published'} {total} "
+          f"feed article(s) to {RAW.name(settings.topic_prefix)}")
     return 0

@@ -79,6 +79,10 @@ def _render(message: dict) -> str:
         origin = where.get("origin") or f"{where['topic']}[{where['partition']}]@{where['offset']}"
         return (f"DEAD LETTER {message['reason']} ({message['stage']}, {origin}, "
                 f"{message['size']} bytes): {message['detail']}\n    {_clip(message['preview'], 120)!r}")
+    if kind == "seen":
+        where = message["source"]
+        return (f"seen {where['topic']}[{where['partition']}]@{where['offset']}: "
+                f"{message.get('article_id') or '(unparseable)'}")
     if kind == "raw_article":
         return f"article {message['id']}: {message.get('title')!r} ({len(message['body'])} chars)"
     return repr(message)

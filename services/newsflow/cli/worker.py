@@ -5,6 +5,7 @@ tables; serves /metrics, /healthz, /readyz, /trending and /entities (docs/guaran
 from __future__ import annotations
 
 import asyncio
+import socket
 from pathlib import Path
 
 from newsflow.cli import options
@@ -33,6 +34,7 @@ def run(settings: Settings, args) -> int:
     from newsflow.worker.transactional import TransactionalProcessor
 
     roles = settings.worker_roles
+    _port_is_free(settings)
     asyncio.run(check(settings))
     processor = TransactionalProcessor(settings) if "enrich" in roles else None
     if processor is not None:
@@ -45,3 +47,17 @@ def run(settings: Settings, args) -> int:
     )
     worker.execute_from_commandline()
     return 0
+
+
+def _port_is_free(settings: Settings) -> None:
+    """Unavailable if the web port is taken, before the worker joins its group: failing
+    after joining would cost the live workers two rebalances."""
+    from newsflow.errors import Unavailable
+
+    with socket.socket() as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as the web server does
+        try:
+            probe.bind((settings.bind, settings.web_port))
+        except OSError as exc:
+            raise Unavailable(f"cannot listen on {settings.bind}:{settings.web_port} "
+                              f"({exc.strerror}): set --web-port or NEWSFLOW_WEB_PORT") from None

@@ -155,6 +155,8 @@ class LocalKafka:
             "share.coordinator.state.topic.replication.factor": "1",
             "share.coordinator.state.topic.min.isr": "1",
             "group.initial.rebalance.delay.ms": "0",
+            # as production clusters run: reading (tail, a consumer) never creates a topic
+            "auto.create.topics.enable": "false",
             "message.max.bytes": str(MAX_REQUEST_BYTES),
             **self._sasl_config(),
             **self.extra_config,

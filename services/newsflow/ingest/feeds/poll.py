@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
-import sys
 from dataclasses import dataclass, field
 from urllib.parse import urljoin, urlsplit
 
@@ -28,6 +27,7 @@ from newsflow.ingest.feeds.documents import FeedError, parse_feed
 from newsflow.ingest.feeds.pages import Extracted, Unreadable, from_page, html_to_text
 from newsflow.ingest.feeds.fetcher import Fetcher, FetchError
 from newsflow.ingest.feeds.memory import FeedMemory, canonical_url
+from newsflow.logs import console
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,8 +92,8 @@ async def _poll(fetcher: Fetcher, store: FeedMemory, result: Poll, max_bytes: in
         return
     candidates, more = _new_entries(parsed.entries, response.url, store, limits.max_items)
     if more:
-        print(f"newsflow ingest: {feed_url}: over {limits.max_items} new items; "
-              "the others wait for the next poll", file=sys.stderr)
+        console.warning(f"newsflow ingest: {feed_url}: over {limits.max_items} new items; "
+                        "the others wait for the next poll")
     else:  # advancing the validators would answer the next poll with a 304
         result.etag = response.headers.get("etag") or None
         result.modified = response.headers.get("last-modified") or None
@@ -223,4 +223,4 @@ def _report(where: str, kind: str, detail: str) -> None:
 
 
 def _warn(where: str, exc: FetchError) -> None:
-    print(f"newsflow ingest: {where}: {exc}", file=sys.stderr)
+    console.warning(f"newsflow ingest: {where}: {exc}")

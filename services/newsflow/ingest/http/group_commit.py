@@ -76,7 +76,8 @@ class GroupCommit:
     async def stop(self) -> None:
         for task in self._tasks:
             task.cancel()
-        await asyncio.gather(*self._tasks, return_exceptions=True)
+        if self._tasks:  # bounded: stopping never waits on a broker that does not answer
+            await asyncio.wait(self._tasks, timeout=CLOSE_SECONDS)
         for request in self._queue:
             request.answer.cancel()
         for lane in self._lanes:
