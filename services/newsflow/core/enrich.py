@@ -7,8 +7,9 @@ from collections.abc import Iterable, Iterator
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from newsflow.core import entities, entity_aliases, metadata, output_caps, quotes
+from newsflow.core import entities, metadata, output_caps, quotes
 from newsflow.core.article import Article, BadArticle
+from newsflow.core.entities import aliases as entity_aliases
 from newsflow.core.nlp import DEFAULT_MODEL, load_pipeline
 from newsflow.core.pieces import joined, pieces
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import bisect
 
-from newsflow.core.entity_aliases import Aliases
-from newsflow.core.entity_names import clean_name
+from newsflow.core.entities.aliases import Aliases
+from newsflow.core.entities.names import clean_name
 
 Mention = tuple[int, int, int]  # start, end, entity index
 

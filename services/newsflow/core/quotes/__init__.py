@@ -9,7 +9,7 @@ import itertools
 
 from spacy.tokens import Doc, Span
 
-from newsflow.core.quote_cues import (
+from newsflow.core.quotes.cues import (
     Cue,
     colon_cue,
     find_cues,
@@ -19,9 +19,9 @@ from newsflow.core.quote_cues import (
     tag_cue,
     word_before,
 )
-from newsflow.core.quote_index import ByStart, CuesInOrder, TextIndex
-from newsflow.core.quote_marks import quoted_spans
-from newsflow.core.speakers import Speakers
+from newsflow.core.quotes.index import ByStart, CuesInOrder, TextIndex
+from newsflow.core.quotes.marks import quoted_spans
+from newsflow.core.entities.speakers import Speakers
 
 MIN_PRECISION = 0.35
 SURE_PRECISION = 0.4  # below it a cue's attribution only fills a gap the others leave; chosen on train

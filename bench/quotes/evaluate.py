@@ -1,7 +1,7 @@
 """Score extract_quotes on a pre-parsed split without re-running spaCy: writes the
 predictions JSONL and rescoring it with shared/eval/score_quotes.py --predictions.
 
-Usage: python bench/quote_eval.py /tmp/polnear_dev.spacy /work/shared/data/polnear/dev
+Usage: python bench/quotes/evaluate.py /tmp/polnear_dev.spacy /work/shared/data/polnear/dev
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from spacy.tokens import DocBin
 
 from newsflow.core.quotes import extract_quotes
 
-SCORER = Path(__file__).parents[2] / "shared/eval/score_quotes.py"
+SCORER = Path(__file__).parents[3] / "shared/eval/score_quotes.py"
 
 
 def main(docbin: Path, corpus: Path) -> None:

@@ -6,9 +6,9 @@ import json
 
 import pytest
 
-from newsflow.core import entity_aliases
+from newsflow.core.entities import aliases as entity_aliases
 from newsflow.core.entities import NUMERIC_LABELS, canonicalize, salience
-from newsflow.core.entity_names import clean_name
+from newsflow.core.entities.names import clean_name
 from newsflow.core.nlp import load_pipeline
 
 

@@ -1,10 +1,10 @@
 """Reporting cues in a parse and what hangs off them: the source (who) and content (what).
 
 A cue is a verb or noun whose lemma was seen heading PolNeAR cues (data/quote_cues.json
-"lemmas", mined by bench/quote_mine_cues.py); its *frame* says how its content attaches,
+"lemmas", mined by bench/quotes/mine_cues.py); its *frame* says how its content attaches,
 since the same verb is a cue in one frame and not in another ("said that ..." vs "said
 nothing"). How often each (frame, lemma) was right on train ("frames", mined by
-bench/quote_mine_frames.py) decides which candidates become attributions."""
+bench/quotes/mine_frames.py) decides which candidates become attributions."""
 
 from __future__ import annotations
 
@@ -15,9 +15,9 @@ from pathlib import Path
 
 from spacy.tokens import Doc, Span, Token
 
-_DATA = Path(__file__).parent / "data" / "quote_cues.json"
-_OBJECTS_DATA = Path(__file__).parent / "data" / "quote_objects.json"
-_LINES_DATA = Path(__file__).parent / "data" / "quote_lines.json"
+_DATA = Path(__file__).parents[1] / "data" / "quote_cues.json"
+_OBJECTS_DATA = Path(__file__).parents[1] / "data" / "quote_objects.json"
+_LINES_DATA = Path(__file__).parents[1] / "data" / "quote_lines.json"
 _NAMED = {"PERSON", "ORG", "GPE", "NORP"}
 MIN_SPEAKING_SHARE = 0.3
 MAX_SPEAKER_WORDS = 6  # words before a colon that may name who speaks the rest of the line

@@ -16,7 +16,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-SHIPPED = Path(__file__).parent / "data" / "aliases.json"
+SHIPPED = Path(__file__).parents[1] / "data" / "aliases.json"
 ENV_VAR = "NEWSFLOW_ALIASES"
 
 

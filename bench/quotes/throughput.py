@@ -1,7 +1,7 @@
 """Throughput of the enricher on a PolNeAR split with and without quote extraction, and of
 plain spaCy over the same texts, in articles/s (model loading excluded; one warm-up pass).
 
-Usage: python bench/quote_throughput.py /work/shared/data/polnear/dev
+Usage: python bench/quotes/throughput.py /work/shared/data/polnear/dev
 """
 
 from __future__ import annotations

@@ -2,7 +2,7 @@
 fix pays most: missed gold (no prediction near, one typed non-direct, one with J < 0.5),
 false direct predictions, and wrong speakers.
 
-Usage: python bench/quote_errors.py /tmp/polnear_train.spacy /work/shared/data/polnear/train [bucket]
+Usage: python bench/quotes/errors.py /tmp/polnear_train.spacy /work/shared/data/polnear/train [bucket]
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from spacy.tokens import DocBin
 
 from newsflow.core.quotes import extract_quotes
 
-sys.path.insert(0, str(Path(__file__).parents[2] / "shared/eval"))
+sys.path.insert(0, str(Path(__file__).parents[3] / "shared/eval"))
 import score_quotes as sq  # noqa: E402
 
 

@@ -3,12 +3,12 @@
 spaCy's NER gives mentions; they are grouped when they name the same thing:
 
 * the same clean name (:func:`clean_name`: "the US'" and "US") or the same entry of the
-  alias table (:mod:`entity_aliases`: "US" and "United States"), whatever their labels;
+  alias table (:mod:`.aliases`: "US" and "United States"), whatever their labels;
 * a short form that is the last words of a longer name ("Peskov" of "Dmitry Peskov",
   "Izvestia" of "MIC Izvestia"), unless the short form is an alias-table name itself;
   a short form several names end with goes to the most mentioned of them;
 * a quote speaker the quote extractor resolved ("he" -> "Dmitry Peskov"), see
-  :mod:`entity_speakers`.
+  :mod:`.linking`.
 
 Numbers and dates (:data:`NUMERIC_LABELS`) stay in the mention list with their own text
 as canonical name but make no canonical entity: they name values, not things, and the
@@ -22,11 +22,11 @@ from collections import Counter
 
 from spacy.tokens import Doc, Span
 
-from newsflow.core import entity_aliases
-from newsflow.core.entity_aliases import Aliases
-from newsflow.core.entity_names import clean_name
-from newsflow.core.entity_roles import role_of
-from newsflow.core.entity_speakers import link_speakers
+from newsflow.core.entities import aliases as entity_aliases
+from newsflow.core.entities.aliases import Aliases
+from newsflow.core.entities.linking import link_speakers
+from newsflow.core.entities.names import clean_name
+from newsflow.core.entities.roles import role_of
 
 NUMERIC_LABELS = frozenset({"DATE", "TIME", "CARDINAL", "ORDINAL", "MONEY", "PERCENT", "QUANTITY"})
 # A mention longer than this is no name but a span spaCy's NER ran on over junk; it would

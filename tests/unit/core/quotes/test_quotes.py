@@ -13,11 +13,11 @@ from spacy.tokens import Doc
 
 from newsflow.core.nlp import load_pipeline
 from newsflow.core.parse import from_seed_text
-from newsflow.core.quote_cues import find_cues
-from newsflow.core.quote_marks import quoted_spans
+from newsflow.core.quotes.cues import find_cues
+from newsflow.core.quotes.marks import quoted_spans
 from newsflow.core.quotes import _Attribution, _restates, extract_quotes
 
-ROOT = Path(__file__).parents[2]
+ROOT = Path(__file__).parents[4]
 SEED = ROOT / "seeds/000_310a264808ce774a.txt"
 SCORER = ROOT.parent / "shared/eval/score_quotes.py"
 DEV = ROOT.parent / "shared/data/polnear/dev"
