@@ -16,9 +16,9 @@ import spacy
 from spacy.tokens import DocBin
 
 from gold import load as load_gold
+from newsflow.core.quotes.content import content_span
 from newsflow.core.quotes.cues import find_cues
 from newsflow.core.quotes.marks import quoted_spans
-from newsflow.core.quotes import content_span
 
 OUT = Path(__file__).parents[2] / "services/newsflow/core/data/quote_cues.json"
 MIN_SEEN = 3

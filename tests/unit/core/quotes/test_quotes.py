@@ -13,9 +13,11 @@ from spacy.tokens import Doc
 
 from newsflow.core.nlp import load_pipeline
 from newsflow.core.parse import from_seed_text
+from newsflow.core.quotes import extract_quotes
+from newsflow.core.quotes.attribution import Attribution as _Attribution
 from newsflow.core.quotes.cues import find_cues
 from newsflow.core.quotes.marks import quoted_spans
-from newsflow.core.quotes import _Attribution, _restates, extract_quotes
+from newsflow.core.quotes.merging import _restates
 
 ROOT = Path(__file__).parents[4]
 SEED = ROOT / "seeds/000_310a264808ce774a.txt"
