@@ -40,14 +40,17 @@ TITLE_CHARS = 2000
 _LABEL_PREFERENCE = ("PERSON", "ORG", "GPE", "NORP", "LOC", "FAC", "PRODUCT", "EVENT")
 
 
-def canonicalize(doc: Doc, title: str, quotes: list[dict]) -> tuple[list[dict], list[dict]]:
+def canonicalize(
+    doc: Doc, title: str, quotes: list[dict], aliases: Aliases | None = None
+) -> tuple[list[dict], list[dict]]:
     """(mentions, canonical entities) of ``doc``; links ``quotes``' speakers in place.
+    ``aliases`` is the alias table (the shipped one by default, see :mod:`.aliases`).
 
     Each mention is {text, label, start, end, canonical, normalized} with
     ``doc.text[start:end] == text``; its label is its entity's (one thing, one label).
     Canonical entities come most salient first, see :func:`salience`.
     """
-    aliases = entity_aliases.current()
+    aliases = aliases or entity_aliases.load()
     ents = [ent for ent in doc.ents if ent.end_char - ent.start_char <= MAX_NAME_CHARS]
     length = len(doc.text)  # Doc.text joins every token: once only
     named = [ent for ent in ents if ent.label_ not in NUMERIC_LABELS]

@@ -2,24 +2,23 @@
 
 The table ships as ``data/aliases.json``: ``{"Canonical name": {"label": "GPE",
 "aliases": ["Other name", ...]}}`` (``label`` is optional). To extend it without editing
-the package, point ``NEWSFLOW_ALIASES`` at a JSON file of the same shape: its entries are
-merged over the shipped ones, an entry with the same canonical name replacing the shipped
-entry and its aliases taking precedence. Lookups ignore case, except that all-lowercase
-text (a pronoun like "us") is never an alias.
+the package, :func:`load` takes a JSON file of the same shape (the service passes its
+``NEWSFLOW_ALIASES`` setting): its entries are merged over the shipped ones, an entry
+with the same canonical name replacing the shipped entry and its aliases taking
+precedence. Lookups ignore case, except that all-lowercase text (a pronoun like "us") is
+never an alias.
 """
 
 from __future__ import annotations
 
 import functools
 import json
-import os
 from dataclasses import dataclass
 from pathlib import Path
 
 from newsflow.core.errors import AliasTableError
 
 SHIPPED = Path(__file__).parents[1] / "data" / "aliases.json"
-ENV_VAR = "NEWSFLOW_ALIASES"
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,9 +40,10 @@ class Aliases:
         return self.normalize(name) != name or name.casefold() in self.canonical
 
 
-def current() -> Aliases:
-    """The shipped table merged with the one ``NEWSFLOW_ALIASES`` names (read once per path)."""
-    return _load(os.environ.get(ENV_VAR) or None)
+def load(extra: str | Path | None = None) -> Aliases:
+    """The shipped table merged with the one in the file ``extra`` names, if any (each file
+    read once); AliasTableError if it cannot be read or is not a table."""
+    return _load(str(extra) if extra else None)
 
 
 @functools.cache

@@ -6,9 +6,12 @@ import json
 
 import pytest
 
+from newsflow.core.article import Article
+from newsflow.core.enrich import Enricher
 from newsflow.core.entities import aliases as entity_aliases
 from newsflow.core.entities import NUMERIC_LABELS, canonicalize, salience
 from newsflow.core.entities.names import clean_name
+from newsflow.core.errors import AliasTableError
 from newsflow.core.nlp import load_pipeline
 
 
@@ -98,15 +101,26 @@ def test_alias_table_groups_and_normalizes_without_touching_spans(nlp):
     assert {m["normalized"] for m in mentions} == {"United States", "Kyiv"}
 
 
-def test_user_alias_file_extends_the_shipped_table(tmp_path, monkeypatch):
+def test_user_alias_file_extends_the_shipped_table(tmp_path):
     extra = tmp_path / "aliases.json"
     extra.write_text(json.dumps({"Gazprom": {"label": "ORG", "aliases": ["Gazprom PJSC"]}}))
-    monkeypatch.setenv(entity_aliases.ENV_VAR, str(extra))
-    table = entity_aliases.current()
+    table = entity_aliases.load(extra)
     assert table.normalize("Gazprom PJSC") == "Gazprom"
     assert table.label("Gazprom") == "ORG"
     assert table.normalize("U.S.") == "United States"  # shipped entries are kept
     assert table.normalize("us") == "us"  # a pronoun is never an alias
+
+
+def test_the_enricher_takes_an_extra_alias_table_and_refuses_a_bad_one_at_load(tmp_path):
+    extra = tmp_path / "aliases.json"
+    extra.write_text(json.dumps({"Rosneft": {"label": "ORG", "aliases": ["Rosneft Oil"]}}))
+    article = Article(id="a", title="", body="Rosneft said on Monday that Rosneft Oil would pay.")
+    canonical = Enricher.load(aliases=extra).enrich(article)["canonical_entities"]
+    assert [(e["normalized"], e["count"]) for e in canonical] == [("Rosneft", 2)]
+    assert len(Enricher.load().enrich(article)["canonical_entities"]) == 2  # the shipped table alone
+    (tmp_path / "broken.json").write_text("[1, 2]")
+    with pytest.raises(AliasTableError, match="broken.json"):
+        Enricher.load(aliases=tmp_path / "broken.json")
 
 
 @pytest.mark.parametrize(
