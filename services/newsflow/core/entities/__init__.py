@@ -27,8 +27,8 @@ from newsflow.core.entities.aliases import Aliases
 from newsflow.core.entities.linking import link_speakers
 from newsflow.core.entities.names import clean_name
 from newsflow.core.entities.roles import role_of
+from newsflow.core.labels import NUMERIC_LABELS
 
-NUMERIC_LABELS = frozenset({"DATE", "TIME", "CARDINAL", "ORDINAL", "MONEY", "PERCENT", "QUANTITY"})
 # A mention longer than this is no name but a span spaCy's NER ran on over junk; it would
 # be its entity's name on every message (PolNeAR's longest mention has 81 characters).
 MAX_NAME_CHARS = 200

@@ -7,6 +7,7 @@ import bisect
 
 from newsflow.core.entities.aliases import Aliases
 from newsflow.core.entities.names import clean_name
+from newsflow.core.spans import overlapping
 
 Mention = tuple[int, int, int]  # start, end, entity index
 
@@ -24,31 +25,29 @@ def link_speakers(quotes: list[dict], entities: list[dict], aliases: Aliases) ->
     more mention of the entity, appended to the entity's ``mentions``.
     """
     forms = _forms(entities, aliases)
-    spans = sorted(
+    spans = sorted(  # disjoint: spaCy's entities, and speaker spans that overlap none
         (m["start"], m["end"], index)
         for index, entity in enumerate(entities)
         for m in entity["mentions"]
     )
-    starts = [s for s, _, _ in spans]
     for quote in quotes:
         speaker = quote.get("speaker")
         if not speaker:
             continue
-        overlapping = _overlapping(spans, starts, speaker["start"], speaker["end"])
+        found = overlapping(spans, speaker["start"], speaker["end"])
         resolved = speaker.get("name") != speaker["text"]
         by_name = _by_name(speaker.get("name") or "", forms, aliases)
-        by_span = _by_span(overlapping, entities)
+        by_span = _by_span(found, entities)
         first, second = (by_name, by_span) if resolved else (by_span, by_name)
         index = first if first is not None else second
         if index is None:
             continue
         entity = entities[index]
-        if resolved and not overlapping:
+        if resolved and not found:
             entity["mentions"].append(
                 {"text": speaker["text"], "start": speaker["start"], "end": speaker["end"]}
             )
             bisect.insort(spans, (speaker["start"], speaker["end"], index))
-            bisect.insort(starts, speaker["start"])
         speaker["name"] = entity["name"]
         if speaker.get("role") is None:
             speaker["role"] = entity["role"]
@@ -82,18 +81,8 @@ def _by_name(name: str, forms: dict[str, int], aliases: Aliases) -> int | None:
     return None
 
 
-def _overlapping(spans: list[Mention], starts: list[int], start: int, end: int) -> list[Mention]:
-    """Mentions overlapping [start, end), found by bisection over the sorted mentions."""
-    found = []
-    i = bisect.bisect_left(starts, end)
-    while i > 0 and spans[i - 1][1] > start:
-        found.append(spans[i - 1])
-        i -= 1
-    return found
-
-
-def _by_span(overlapping: list[Mention], entities: list[dict]) -> int | None:
-    if not overlapping:
+def _by_span(found: list[Mention], entities: list[dict]) -> int | None:
+    if not found:
         return None
-    people = [o for o in overlapping if entities[o[2]]["label"] == "PERSON"]
-    return max(people or overlapping)[2]
+    people = [o for o in found if entities[o[2]]["label"] == "PERSON"]
+    return max(people or found)[2]

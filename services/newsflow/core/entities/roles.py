@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from spacy.tokens import Span
 
+from newsflow.core.labels import NUMERIC_LABELS
+
 _PREMODIFIER_DEPS = frozenset({"compound", "nmod", "amod"})
 _HONORIFICS = frozenset({"mr", "mrs", "ms", "miss", "mx", "dr", "sir", "dame"})
-_NOT_ROLE_LABELS = frozenset({"DATE", "TIME", "CARDINAL", "ORDINAL", "MONEY", "PERCENT", "QUANTITY"})
 _MAX_TOKENS = 8
 
 
@@ -59,7 +60,7 @@ def _described(words: Span) -> str | None:
         tokens.pop()
     if not tokens or len(tokens) > _MAX_TOKENS:
         return None
-    if any(t.ent_type_ in _NOT_ROLE_LABELS for t in tokens):
+    if any(t.ent_type_ in NUMERIC_LABELS for t in tokens):
         return None
     if not any(t.is_alpha and not t.ent_type_ and not _honorific(t) for t in tokens):
         return None

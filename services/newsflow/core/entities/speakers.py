@@ -7,8 +7,9 @@ import bisect
 
 from spacy.tokens import Doc, Span
 
+from newsflow.core.labels import NAMED_LABELS
+
 _PERSONAL = {"he", "she", "him", "her", "i", "me"}
-_NAMED = {"PERSON", "ORG", "GPE", "NORP"}
 _ROLE_POS = {"NOUN", "PROPN", "ADJ"}
 _LOOKBACK_SENTS = 4
 
@@ -31,7 +32,7 @@ class Speakers:
             ent = people[-1]
             name, role = names.get(ent.text.strip().casefold(), (ent.text.strip(), None))
             return name, _role(ent) or role
-        named = [e for e in ents if e.label_ in _NAMED and e.start <= span.root.i < e.end]
+        named = [e for e in ents if e.label_ in NAMED_LABELS and e.start <= span.root.i < e.end]
         if named:
             return named[0].text.strip(), None
         head = span.root.lower_

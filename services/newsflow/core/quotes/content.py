@@ -5,13 +5,13 @@ mixed, indirect) with its word-for-word fragments."""
 
 from __future__ import annotations
 
-import bisect
 from typing import TYPE_CHECKING
 
 from spacy.tokens import Doc, Token
 
 from newsflow.core.quotes.index import TextIndex
 from newsflow.core.quotes.tokens import EDGE_JUNK, word_before
+from newsflow.core.spans import overlapping
 
 if TYPE_CHECKING:
     from newsflow.core.quotes.cues import Cue
@@ -41,7 +41,7 @@ def content_span(
     elif len(quoted) == 2 and not _resumes_at(doc, cue, sides[1][0]):  # 'X said after a brief "sorry"'
         sides = sides[:1]
     start, end = doc[sides[0][0]].idx, _end(doc, sides[-1][-1])
-    inner = _overlapping(marks, start, end)
+    inner = overlapping(marks, start, end)
     for m_start, m_end in inner:
         start, end = min(start, m_start), max(end, m_end)
     if inner and (_tail_is_aside(text, inner[-1][1], end) or _dash_after(text, index, start, inner[-1][1], end)):
@@ -80,24 +80,12 @@ def _dash_after(text: str, index: TextIndex, start: int, quote_end: int, end: in
     return not any(c in _DASHES for c in tail.lstrip("".join(_DASHES)))
 
 
-def _overlapping(spans: list[tuple[int, int]], start: int, end: int) -> list[tuple[int, int]]:
-    i = bisect.bisect_left(spans, (start, -1))
-    if i > 0:
-        i -= 1
-    out = []
-    while i < len(spans) and spans[i][0] < end:
-        if spans[i][1] > start:
-            out.append(spans[i])
-        i += 1
-    return out
-
-
 def verbatim(text: str, start: int, end: int, marks: list[tuple[int, int]]) -> list[tuple[int, int]]:
     """The words inside quotation marks within the content, marks left out: what was said
     word for word, one span per quotation ('"A," he said. "B."' is one attribution with
     two), for consumers that show or count the verbatim fragments."""
     spans = []
-    for a, b in _overlapping(marks, start, end):
+    for a, b in overlapping(marks, start, end):
         a, b = max(a, start), min(b, end)
         while a < b and (text[a] in _MARKS or text[a].isspace()):
             a += 1
@@ -111,7 +99,7 @@ def verbatim(text: str, start: int, end: int, marks: list[tuple[int, int]]) -> l
 def quote_type(index: TextIndex, start: int, end: int, marks: list[tuple[int, int]]) -> str:
     """direct when quotation marks cover at least half the content's non-space characters
     (PolNeAR's definition), mixed when some of them."""
-    inside = sum(index.solid(max(start, a), min(end, b)) for a, b in _overlapping(marks, start, end))
+    inside = sum(index.solid(max(start, a), min(end, b)) for a, b in overlapping(marks, start, end))
     if inside == 0:
         return "indirect"
     return "direct" if inside >= 0.5 * index.solid(start, end) else "mixed"

@@ -14,12 +14,12 @@ from dataclasses import dataclass, replace
 
 from spacy.tokens import Doc, Span, Token
 
+from newsflow.core.labels import NAMED_LABELS
 from newsflow.core.quotes.content import clause_content, trim
 from newsflow.core.quotes.lexicon import lexicon, line_labels, object_lemmas, speaking
 from newsflow.core.quotes.sources import inverted_subject, noun_phrase, source_of
 from newsflow.core.quotes.tokens import paragraphs, word_before
 
-_NAMED = {"PERSON", "ORG", "GPE", "NORP"}
 MAX_SPEAKER_WORDS = 6  # words before a colon that may name who speaks the rest of the line
 MAX_HEADLINE_WORDS = 30
 _OBJECTS = ("dobj", "attr", "oprd")
@@ -112,7 +112,7 @@ def _line_frame(speaker: list[Token], headline: bool, words: int) -> str | None:
     if headline:
         if words > MAX_HEADLINE_WORDS:
             return None
-        if any(t.ent_type_ in _NAMED for t in speaker):
+        if any(t.ent_type_ in NAMED_LABELS for t in speaker):
             return "headline"
         return "headline-unnamed" if all(t.text[:1].isupper() or t.is_punct for t in speaker) else None
     if all(t.text.isupper() or t.is_punct for t in speaker):
@@ -292,7 +292,6 @@ def _cue_frame(tok: Token, para: list[int]) -> Cue | None:
     """The cue with its content: its complement clauses, else (for '..., X said') the
     clause it interrupts, else its object, prepositional or noun complement. A participle
     ('he said, referring to the ad') interrupts nothing: its content is its complement."""
-    doc = tok.doc
     kids = list(tok.children)
     source = source_of(tok)
     obj = next((c for c in kids if c.dep_ in _OBJECTS), None)
@@ -349,7 +348,7 @@ def _object_is_no_content(tok: Token, obj: Token) -> bool:
     objects = object_lemmas()
     lemma = tok.lemma_.lower()
     if lemma in objects["source_naming"]:
-        return obj.ent_type_ in _NAMED and all(t.ent_type_ or t.is_punct for t in obj.subtree)
+        return obj.ent_type_ in NAMED_LABELS and all(t.ent_type_ or t.is_punct for t in obj.subtree)
     if lemma in objects["audience_taking"]:
         return obj.lemma_.lower() in objects["audiences"] or obj.ent_type_ in ("PERSON", "NORP", "ORG")
     return False
