@@ -8,7 +8,7 @@ spaCy's NER gives mentions; they are grouped when they name the same thing:
   "Izvestia" of "MIC Izvestia"), unless the short form is an alias-table name itself;
   a short form several names end with goes to the most mentioned of them;
 * a quote speaker the quote extractor resolved ("he" -> "Dmitry Peskov"), see
-  :mod:`.linking`.
+  :mod:`.speakers`.
 
 Numbers and dates (:data:`NUMERIC_LABELS`) stay in the mention list with their own text
 as canonical name but make no canonical entity: they name values, not things, and the
@@ -24,9 +24,9 @@ from spacy.tokens import Doc, Span
 
 from newsflow.core.entities import aliases as entity_aliases
 from newsflow.core.entities.aliases import Aliases
-from newsflow.core.entities.linking import link_speakers
 from newsflow.core.entities.names import clean_name
 from newsflow.core.entities.roles import role_of
+from newsflow.core.entities.speakers import link_speakers
 from newsflow.core.labels import NUMERIC_LABELS
 
 # A mention longer than this is no name but a span spaCy's NER ran on over junk; it would

@@ -1,5 +1,16 @@
-"""Who a speaker span names: pronouns resolved to an earlier person, surnames expanded to
-the fullest name the article uses, and the role ("Kremlin spokesman") when one is given."""
+"""Who a quote's speaker is: its name and role are decided here, and only here.
+
+The quote extractor (:mod:`newsflow.core.quotes`) finds the speaker's span in the parse;
+this module says whom the span names, in two steps over one article:
+
+* :class:`Speakers` resolves it against the article's own mentions: a pronoun to an
+  earlier person, a surname to the fullest name the article uses, with the title written
+  at the name (:func:`.roles.title_of`: "Kremlin spokesman"). This is what
+  :func:`~newsflow.core.quotes.extract_quotes` reports on its own.
+* :func:`link_speakers` ties it to its canonical entity (:mod:`newsflow.core.entities`):
+  the speaker takes the entity's name, and its role when none is written at the speaker;
+  a resolved pronoun becomes one more mention of the entity.
+"""
 
 from __future__ import annotations
 
@@ -7,11 +18,15 @@ import bisect
 
 from spacy.tokens import Doc, Span
 
+from newsflow.core.entities.aliases import Aliases
+from newsflow.core.entities.names import clean_name
+from newsflow.core.entities.roles import title_of
 from newsflow.core.labels import NAMED_LABELS
+from newsflow.core.spans import overlapping
 
 _PERSONAL = {"he", "she", "him", "her", "i", "me"}
-_ROLE_POS = {"NOUN", "PROPN", "ADJ"}
 _LOOKBACK_SENTS = 4
+Mention = tuple[int, int, int]  # start, end, entity index
 
 
 class Speakers:
@@ -31,7 +46,7 @@ class Speakers:
         if people:
             ent = people[-1]
             name, role = names.get(ent.text.strip().casefold(), (ent.text.strip(), None))
-            return name, _role(ent) or role
+            return name, title_of(ent) or role
         named = [e for e in ents if e.label_ in NAMED_LABELS and e.start <= span.root.i < e.end]
         if named:
             return named[0].text.strip(), None
@@ -88,24 +103,84 @@ def _full_names(ents: list[Span]) -> dict[str, tuple[str, str | None]]:
         if ent.label_ != "PERSON":
             continue
         full = ent.text.strip()
-        role = _role(ent)
+        role = title_of(ent)
         for key in (full.casefold(), full.split()[-1].casefold()):
             name, known_role = names.get(key, (full, None))
             names[key] = (full if len(full) > len(name) else name, known_role or role)
     return names
 
 
-def _role(ent: Span) -> str | None:
-    """The title words just before a name, or its appositive ("Peskov, the spokesman")."""
-    doc = ent.doc
-    i = ent.start
-    while i > 0 and doc[i - 1].pos_ in _ROLE_POS and doc[i - 1].ent_type_ != "PERSON" and i - 1 < doc[i - 1].head.i < ent.end:
-        i -= 1
-    if i < ent.start:
-        return doc[i : ent.start].text
-    appos = next((c for c in ent.root.rights if c.dep_ == "appos" and c.ent_type_ != "PERSON"), None)
-    if appos is not None:
-        words = doc[appos.left_edge.i : appos.right_edge.i + 1]
-        if len(words) <= 8:
-            return words.text.removeprefix("the ").removeprefix("The ")
+def link_speakers(quotes: list[dict], entities: list[dict], aliases: Aliases) -> None:
+    """Point each quote's speaker at its canonical entity, in place.
+
+    The entity is the one with a mention inside the speaker span (a person first, then the
+    last: "Dmitry Peskov of the Kremlin" is Peskov), else the one whose name (or alias,
+    mention text, or a person's surname) the speaker's ``name`` is or ends with; the other
+    way round when the quote extractor resolved the speaker to a name other than its text,
+    as that name is then the better clue. The speaker then takes the entity's
+    ``name``, and its ``role`` when it has none. A speaker span the quote extractor resolved
+    to someone (its ``name`` differs from its ``text``: "he" -> "Dmitry Peskov") becomes one
+    more mention of the entity, appended to the entity's ``mentions``.
+    """
+    forms = _forms(entities, aliases)
+    spans = sorted(  # disjoint: spaCy's entities, and speaker spans that overlap none
+        (m["start"], m["end"], index)
+        for index, entity in enumerate(entities)
+        for m in entity["mentions"]
+    )
+    for quote in quotes:
+        speaker = quote.get("speaker")
+        if not speaker:
+            continue
+        found = overlapping(spans, speaker["start"], speaker["end"])
+        resolved = speaker.get("name") != speaker["text"]
+        by_name = _by_name(speaker.get("name") or "", forms, aliases)
+        by_span = _by_span(found, entities)
+        first, second = (by_name, by_span) if resolved else (by_span, by_name)
+        index = first if first is not None else second
+        if index is None:
+            continue
+        entity = entities[index]
+        if resolved and not found:
+            entity["mentions"].append(
+                {"text": speaker["text"], "start": speaker["start"], "end": speaker["end"]}
+            )
+            bisect.insort(spans, (speaker["start"], speaker["end"], index))
+        speaker["name"] = entity["name"]
+        if speaker.get("role") is None:
+            speaker["role"] = entity["role"]
+
+
+def _forms(entities: list[dict], aliases: Aliases) -> dict[str, int]:
+    """Casefolded names an entity goes by -> its index; the most mentioned entity wins a
+    form two of them share (two people with one surname)."""
+    forms: dict[str, int] = {}
+    by_count = sorted(range(len(entities)), key=lambda i: -len(entities[i]["mentions"]))
+    for index in by_count:
+        entity = entities[index]
+        names = {entity["name"], entity["normalized"], *(clean_name(m["text"]) for m in entity["mentions"])}
+        if entity["label"] == "PERSON":
+            names.add(entity["name"].split()[-1])
+        for name in names:
+            forms.setdefault(aliases.normalize(name).casefold(), index)
+            forms.setdefault(name.casefold(), index)
+    return forms
+
+
+def _by_name(name: str, forms: dict[str, int], aliases: Aliases) -> int | None:
+    """The entity the name or its longest word-suffix names ("Kremlin spokesman Dmitry
+    Peskov" -> "Dmitry Peskov")."""
+    words = clean_name(name).split()
+    for i in range(len(words)):
+        tail = " ".join(words[i:])
+        for form in (tail.casefold(), aliases.normalize(tail).casefold()):
+            if form in forms:
+                return forms[form]
     return None
+
+
+def _by_span(found: list[Mention], entities: list[dict]) -> int | None:
+    if not found:
+        return None
+    people = [o for o in found if entities[o[2]]["label"] == "PERSON"]
+    return max(people or found)[2]
