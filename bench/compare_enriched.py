@@ -9,12 +9,14 @@ entity of every speaker, in the articles and in the messages alike).
 
 Prints one line per difference (article, JSON path, old, new) and a count; exits 1 when
 there is any. --messages compares the quote and entity messages each article makes
-(topics/messages.py) too, built from each file's articles.
+(topics/messages.py) too, built from each file's articles; --old-messages FILE builds the
+old side's with another copy of messages.py (``git show REV:topics/messages.py > FILE``).
 """
 
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import json
 import re
 import sys
@@ -46,10 +48,19 @@ def differences(old, new, ignore: frozenset[str], path: str = "") -> list[tuple[
     return []
 
 
-def _messages(article: dict) -> dict:
-    from newsflow.topics import messages
+def _messages(article: dict, module) -> dict:
+    return {"quotes": module.quote_messages(article), "entities": module.entity_messages(article)}
 
-    return {"quotes": messages.quote_messages(article), "entities": messages.entity_messages(article)}
+
+def _module(path: Path | None):
+    if path is None:
+        from newsflow.topics import messages
+
+        return messages
+    spec = importlib.util.spec_from_file_location("old_messages", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
 def main() -> int:
@@ -58,11 +69,13 @@ def main() -> int:
     parser.add_argument("new", type=Path)
     parser.add_argument("--ignore", nargs="*", default=[], help="places left out of the comparison")
     parser.add_argument("--messages", action="store_true", help="compare the quote and entity messages too")
+    parser.add_argument("--old-messages", type=Path, help="the messages.py that builds the old side's messages")
     args = parser.parse_args()
     ignore = frozenset(args.ignore)
     old = [json.loads(line) for line in args.old.read_text(encoding="utf-8").splitlines()]
     new = [json.loads(line) for line in args.new.read_text(encoding="utf-8").splitlines()]
     found = 0
+    old_module, new_module = _module(args.old_messages), _module(None)
     if len(old) != len(new):
         print(f"articles: {len(old)} != {len(new)}")
         found += 1
@@ -71,7 +84,7 @@ def main() -> int:
         diffs = differences(a, b, ignore)
         if args.messages:
             # lists of (key, message) pairs: JSON-like once tuples are lists
-            pair = json.loads(json.dumps([_messages(a), _messages(b)]))
+            pair = json.loads(json.dumps([_messages(a, old_module), _messages(b, new_module)]))
             diffs += differences(pair[0], pair[1], ignore, "/<messages>")
         for path, x, y in diffs:
             show = lambda v: "(missing)" if v is MISSING else json.dumps(v, ensure_ascii=False)[:120]  # noqa: E731

@@ -48,7 +48,10 @@ def canonicalize(
 
     Each mention is {text, label, start, end, canonical, normalized} with
     ``doc.text[start:end] == text``; its label is its entity's (one thing, one label).
-    Canonical entities come most salient first, see :func:`salience`.
+    Canonical entities come most salient first, see :func:`salience`. An entity's ``id``
+    is its normalized name: unique among the article's entities (two with one normalized
+    name would be one group) and the key of its entity message; a linked quote speaker's
+    ``entity`` names it (see :mod:`.speakers`).
     """
     aliases = aliases or entity_aliases.load()
     ents = [ent for ent in doc.ents if ent.end_char - ent.start_char <= MAX_NAME_CHARS]
@@ -124,6 +127,7 @@ def _entity(group: list[Span], aliases: Aliases) -> dict:
     name = max(names, key=lambda n: (len(n.split()), len(n), names[n]))
     normalized = aliases.normalize(name)
     return {
+        "id": normalized,  # unique in the article: its mentions' grouping keys are its own
         "name": name,
         "label": aliases.label(normalized) or _label(group, name),
         "normalized": normalized,

@@ -8,8 +8,8 @@ this module says whom the span names, in two steps over one article:
   at the name (:func:`.roles.title_of`: "Kremlin spokesman"). This is what
   :func:`~newsflow.core.quotes.extract_quotes` reports on its own.
 * :func:`link_speakers` ties it to its canonical entity (:mod:`newsflow.core.entities`):
-  the speaker takes the entity's name, and its role when none is written at the speaker;
-  a resolved pronoun becomes one more mention of the entity.
+  the speaker takes the entity's name, its role when none is written at the speaker, and
+  its ``id`` as ``entity``; a resolved pronoun becomes one more mention of the entity.
 """
 
 from __future__ import annotations
@@ -118,7 +118,8 @@ def link_speakers(quotes: list[dict], entities: list[dict], aliases: Aliases) ->
     mention text, or a person's surname) the speaker's ``name`` is or ends with; the other
     way round when the quote extractor resolved the speaker to a name other than its text,
     as that name is then the better clue. The speaker then takes the entity's
-    ``name``, and its ``role`` when it has none. A speaker span the quote extractor resolved
+    ``name``, its ``role`` when it has none, and its ``id`` in the ``entity`` the quote
+    extractor leaves null (a speaker without that key gets none). A speaker span the quote extractor resolved
     to someone (its ``name`` differs from its ``text``: "he" -> "Dmitry Peskov") becomes one
     more mention of the entity, appended to the entity's ``mentions``.
     """
@@ -149,6 +150,8 @@ def link_speakers(quotes: list[dict], entities: list[dict], aliases: Aliases) ->
         speaker["name"] = entity["name"]
         if speaker.get("role") is None:
             speaker["role"] = entity["role"]
+        if "entity" in speaker:
+            speaker["entity"] = entity["id"]
 
 
 def _forms(entities: list[dict], aliases: Aliases) -> dict[str, int]:

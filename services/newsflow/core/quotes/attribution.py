@@ -32,7 +32,10 @@ class Attribution:
         if source is not None:
             span = doc[source[0] : source[1]]
             name, role = people.resolve(span)
-            speaker = {**_chars(text, span.start_char, span.end_char), "name": name, "role": role}
+            speaker = {
+                **_chars(text, span.start_char, span.end_char), "name": name, "role": role,
+                "entity": None,  # the canonical entity's id, once linked (entities.speakers)
+            }
         cue = None
         if self.cue is not None:
             c = doc[self.cue.cue[0] : self.cue.cue[1]]

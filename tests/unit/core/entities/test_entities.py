@@ -13,6 +13,7 @@ from newsflow.core.entities import NUMERIC_LABELS, canonicalize, salience
 from newsflow.core.entities.names import clean_name
 from newsflow.core.errors import AliasTableError
 from newsflow.core.nlp import load_pipeline
+from newsflow.topics import messages
 
 
 @pytest.fixture(scope="module")
@@ -241,3 +242,26 @@ def test_seed_resolved_pronoun_counts(enricher, seed_article):
     _, after = canonicalize(doc, seed_article.title, [quote])
     assert by_name(after)["Dmitry Peskov"]["count"] == by_name(before)["Dmitry Peskov"]["count"] + 1
     assert quote["speaker"]["role"] == by_name(after)["Dmitry Peskov"]["role"]
+
+
+def test_seed_entity_ids_are_unique_and_name_the_speakers_entities(seed_enriched):
+    canonical = seed_enriched["canonical_entities"]
+    by_id = {e["id"]: e for e in canonical}
+    assert len(by_id) == len(canonical)
+    assert all(e["id"] == e["normalized"] for e in canonical)
+    speakers = [q["speaker"] for q in seed_enriched["quotes"] if q["speaker"]]
+    assert all(s["entity"] is None or by_id[s["entity"]]["name"] == s["name"] for s in speakers)
+    assert {s["entity"] for s in speakers if s["name"] == "Dmitry Peskov"} == {"Dmitry Peskov"}
+
+
+def test_an_entity_message_takes_its_quotes_by_the_speakers_entity_id():
+    def quote(text: str, name: str, entity: str | None) -> dict:
+        return {"text": text, "start": 0, "end": 1, "type": "direct",
+                "speaker": {"text": name, "start": 0, "end": 1, "name": name, "role": None, "entity": entity}}
+
+    entity = {"id": "Kyiv", "name": "Kiev", "normalized": "Kyiv", "label": "GPE", "role": None, "count": 1,
+              "first": 0, "in_title": False, "salience": 1.0, "mentions": [{"text": "Kiev", "start": 0, "end": 4}]}
+    enriched = {"id": "a", "title": "", "published": None, "canonical_entities": [entity],
+                "quotes": [quote("A", "Kiev", "Kyiv"), quote("B", "Kiev", None), quote("C", "Kyiv officials", "Kyiv")]}
+    (_, message), = messages.entity_messages(enriched)
+    assert [q["text"] for q in message["quotes"]] == ["A", "C"]

@@ -734,3 +734,7 @@ def test_scorer_floor(tmp_path):
     results = json.loads(out.read_text())["results"]
     assert results["all"]["e2e_f1"] >= E2E_FLOOR
     assert results["direct"]["e2e_f1"] >= DIRECT_E2E_FLOOR
+
+
+def test_a_speaker_is_linked_to_no_entity_by_the_quote_extractor_alone(seed_quotes):
+    assert {q["speaker"]["entity"] for q in seed_quotes if q["speaker"]} == {None}
