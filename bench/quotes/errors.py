@@ -7,6 +7,7 @@ Usage: python bench/quotes/errors.py /tmp/polnear_train.spacy /work/shared/data/
 
 from __future__ import annotations
 
+import argparse
 import collections
 import sys
 from pathlib import Path
@@ -70,4 +71,9 @@ def main(docbin: Path, corpus: Path, show: str | None) -> None:
 
 
 if __name__ == "__main__":
-    main(Path(sys.argv[1]), Path(sys.argv[2]), sys.argv[3] if len(sys.argv) > 3 else None)
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("docbin", type=Path, help="the split parsed once by bench/quotes/parse_corpus.py")
+    parser.add_argument("corpus", type=Path, help="a PolNeAR split (text/ and annotations)")
+    parser.add_argument("bucket", nargs="?", help="print the errors of this bucket")
+    args = parser.parse_args()
+    main(args.docbin, args.corpus, args.bucket)

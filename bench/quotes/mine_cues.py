@@ -8,8 +8,8 @@ Usage: python bench/quotes/mine_cues.py /tmp/polnear_train.spacy /work/shared/da
 
 from __future__ import annotations
 
+import argparse
 import json
-import sys
 from collections import Counter
 from pathlib import Path
 
@@ -65,4 +65,8 @@ def main(docbin: Path, corpus: Path) -> None:
 
 
 if __name__ == "__main__":
-    main(Path(sys.argv[1]), Path(sys.argv[2]))
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("docbin", type=Path, help="the split parsed once by bench/quotes/parse_corpus.py")
+    parser.add_argument("corpus", type=Path, help="a PolNeAR split (text/ and annotations)")
+    args = parser.parse_args()
+    main(args.docbin, args.corpus)

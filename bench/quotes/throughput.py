@@ -6,7 +6,7 @@ Usage: python bench/quotes/throughput.py /work/shared/data/polnear/dev
 
 from __future__ import annotations
 
-import sys
+import argparse
 import time
 from pathlib import Path
 from unittest import mock
@@ -40,4 +40,7 @@ def main(corpus: Path) -> None:
 
 
 if __name__ == "__main__":
-    main(Path(sys.argv[1]))
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("corpus", type=Path, help="a PolNeAR split (text/ and annotations)")
+    args = parser.parse_args()
+    main(args.corpus)
