@@ -24,7 +24,7 @@ from pathlib import Path
 
 import orjson
 
-from newsflow import bench_corpus
+from newsflow.bench import corpus as bench_corpus
 from newsflow.core import enrich
 from newsflow.core.enrich import Enricher
 from newsflow.config import Settings

@@ -50,7 +50,7 @@ def worker(bootstrap: str, datadir: str) -> None:
             await asyncio.sleep(WORK_SECONDS)  # stands for the enrichment: kills land mid-stream
             await sink.send(key=event.key, value=event.value)
 
-    from newsflow.kafka.broker import free_port
+    from newsflow.local.broker import free_port
 
     # faust's worker serves its web pages whatever web_enabled says: a port of its own,
     # or a second worker dies at start-up on the first one's port
@@ -92,7 +92,7 @@ async def count_out(bootstrap: str) -> Counter:
 
 
 def main() -> int:
-    from newsflow.kafka.broker import LocalKafka
+    from newsflow.local.broker import LocalKafka
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--messages", type=int, default=20000)

@@ -34,8 +34,8 @@ import orjson
 
 from newsflow.config import Settings
 from newsflow.kafka.admin import create_topics
-from newsflow.kafka.broker import LocalKafka, free_port
-from newsflow.processes import terminate
+from newsflow.local.broker import LocalKafka, free_port
+from newsflow.local.processes import terminate
 
 TOKEN = "bench-token-0123456789abcdef"
 

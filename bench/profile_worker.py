@@ -22,10 +22,10 @@ import tempfile
 from collections import Counter
 from pathlib import Path
 
-from newsflow import bench_corpus
-from newsflow.bench_kafka import Phase
+from newsflow.bench import corpus as bench_corpus
+from newsflow.bench.phase import Phase
 from newsflow.config import Settings
-from newsflow.kafka.broker import LocalKafka
+from newsflow.local.broker import LocalKafka
 
 # What a sample was doing: the first activity of this list with a frame in its stack, so
 # "nlp.pipe" is all of spaCy however deep, and aiokafka's sends within a transaction count

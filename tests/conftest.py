@@ -11,7 +11,7 @@ import pytest
 from newsflow.core.article import Article
 from newsflow.core.enrich import Enricher
 from newsflow.core.parse import from_seed_text
-from newsflow.kafka.broker import LocalKafka
+from newsflow.local.broker import LocalKafka
 
 REPO = Path(__file__).resolve().parents[1]
 SEED = REPO / "seeds" / "000_310a264808ce774a.txt"

@@ -10,7 +10,7 @@ import pytest
 import yaml
 
 from newsflow.config import Settings
-from newsflow.ingest_auth import DoorError, Tokens, check_exposure
+from newsflow.ingest.http.auth import DoorError, Tokens, check_exposure
 from tests.deploy.conftest import DEPLOY, REPO, require, run
 
 

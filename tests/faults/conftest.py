@@ -12,8 +12,8 @@ import pytest
 
 from newsflow.config import Settings
 from newsflow.kafka.admin import create_topics
-from newsflow.kafka.broker import free_port
-from newsflow.runner import WorkerProcess
+from newsflow.local.broker import free_port
+from newsflow.local.worker_process import WorkerProcess
 from tests.conftest import running_broker, session_failed
 
 

@@ -15,12 +15,12 @@ from aiokafka import AIOKafkaProducer, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient
 from aiokafka.errors import KafkaError
 
-from newsflow.audit import Report, audit, read_topic, render
+from newsflow.cli.audit import Report, audit, read_topic, render
 from newsflow.config import Settings
 from newsflow.core.parse import from_mapping
 from newsflow.kafka.clients import MAX_REQUEST_BYTES
-from newsflow.processes import with_descendants
-from newsflow.tail import consumer
+from newsflow.local.processes import with_descendants
+from newsflow.cli.tail import consumer
 from newsflow.topics import messages
 from newsflow.topics.registry import RAW
 

@@ -15,7 +15,7 @@ import pytest
 
 from newsflow.config import Settings
 from newsflow.kafka.admin import create_topics
-from newsflow.kafka.broker import LocalKafka
+from newsflow.local.broker import LocalKafka
 from tests.faults.conftest import Workers
 from tests.faults.stream import Stream, article, audit_into, progress, wait_caught_up, wait_progress
 

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import httpx
 
-from newsflow.kafka.broker import free_port
-from newsflow.processes import terminate
+from newsflow.local.broker import free_port
+from newsflow.local.processes import terminate
 
 
 class ServeIngest:

@@ -13,7 +13,7 @@ import orjson
 import pytest
 from aiokafka import AIOKafkaProducer
 
-from newsflow.ingest import publish
+from newsflow.ingest.publish import publish
 from newsflow.topics import validate
 from newsflow.topics.registry import RAW
 from tests.conftest import SEED

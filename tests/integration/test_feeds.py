@@ -11,11 +11,11 @@ import orjson
 import pytest
 from aiohttp import web
 
-from newsflow.http_ingest import make_app
-from newsflow.ingest import feed_polls
-from newsflow.kafka.broker import free_port
+from newsflow.ingest.http.server import make_app
+from newsflow.ingest.publish import feed_polls
+from newsflow.local.broker import free_port
 from newsflow.kafka.reader import collect
-from newsflow.politeness import Limits
+from newsflow.ingest.feeds.fetcher import Limits
 from newsflow.topics import validate
 from tests.fixtures.feeds.server import FeedServer
 

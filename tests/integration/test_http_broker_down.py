@@ -17,7 +17,7 @@ from aiokafka import AIOKafkaConsumer, TopicPartition
 
 from newsflow.config import Settings
 from newsflow.kafka.admin import create_topics
-from newsflow.kafka.broker import LocalKafka
+from newsflow.local.broker import LocalKafka
 from newsflow.kafka.reader import collect
 from newsflow.topics.registry import RAW
 from tests.integration.serve_ingest import ServeIngest

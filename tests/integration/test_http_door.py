@@ -18,8 +18,8 @@ import orjson
 import pytest
 
 from newsflow.core.article import article_id
-from newsflow.http_ingest import Door, serve
-from newsflow.kafka.broker import free_port
+from newsflow.ingest.http.server import Door, serve
+from newsflow.local.broker import free_port
 from newsflow.kafka.reader import collect
 from tests.integration.serve_ingest import ServeIngest
 

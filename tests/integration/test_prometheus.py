@@ -19,8 +19,8 @@ from pathlib import Path
 
 import pytest
 
-from newsflow.ingest import publish
-from newsflow.kafka.broker import free_port
+from newsflow.ingest.publish import publish
+from newsflow.local.broker import free_port
 from newsflow.topics.registry import RAW
 from tests.conftest import REPO, SEED
 

@@ -9,9 +9,9 @@ import urllib.error
 
 import pytest
 
-from newsflow.ingest import publish
-from newsflow.kafka.broker import free_port
-from newsflow.runner import WorkerProcess
+from newsflow.ingest.publish import publish
+from newsflow.local.broker import free_port
+from newsflow.local.worker_process import WorkerProcess
 from tests.conftest import SEED, session_failed
 
 pytestmark = pytest.mark.integration

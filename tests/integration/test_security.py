@@ -17,9 +17,9 @@ import orjson
 import pytest
 
 from newsflow.config import Settings
-from newsflow.kafka.broker import BrokerTls, LocalKafka, free_port
+from newsflow.local.broker import BrokerTls, LocalKafka, free_port
 from newsflow.kafka.clients import check
-from newsflow.runner import WorkerProcess
+from newsflow.local.worker_process import WorkerProcess
 from tests.conftest import SEED
 
 pytestmark = pytest.mark.integration

@@ -19,7 +19,7 @@ import pytest
 from aiokafka import AIOKafkaProducer
 
 from newsflow.core.parse import from_mapping
-from newsflow.runner import WorkerProcess
+from newsflow.local.worker_process import WorkerProcess
 from newsflow.topics import messages
 from newsflow.topics.registry import RAW
 from newsflow.worker.trending import Window

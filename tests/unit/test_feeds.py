@@ -6,11 +6,11 @@ import pytest
 from prometheus_client import REGISTRY
 
 from newsflow.core.article import article_id
-from newsflow.feeds import poll
-from newsflow.fetch_policy import AllowList
-from newsflow.pages import from_page, html_to_text
-from newsflow.politeness import Fetcher, Limits
-from newsflow.seen import SeenStore, canonical_url
+from newsflow.ingest.feeds.poll import poll
+from newsflow.ingest.feeds.policy import AllowList
+from newsflow.ingest.feeds.pages import from_page, html_to_text
+from newsflow.ingest.feeds.fetcher import Fetcher, Limits
+from newsflow.ingest.feeds.memory import SeenStore, canonical_url
 from tests.fixtures.feeds.server import HERE, FeedServer
 
 FAST = Limits(min_gap=0, backoff=0.01, timeout=2)

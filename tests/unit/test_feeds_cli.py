@@ -9,8 +9,8 @@ import sys
 import orjson
 import pytest
 
-from newsflow.kafka.broker import free_port
-from newsflow.seen import SeenStore
+from newsflow.local.broker import free_port
+from newsflow.ingest.feeds.memory import SeenStore
 from newsflow.topics import validate
 from tests.conftest import SEED
 from tests.fixtures.feeds.server import FeedServer

@@ -13,11 +13,11 @@ from dataclasses import replace
 import pytest
 from prometheus_client import REGISTRY
 
-from newsflow import politeness
-from newsflow.feeds import poll
-from newsflow.fetch_policy import REFUSED, AllowList
-from newsflow.politeness import Fetcher, FetchError, Limits
-from newsflow.seen import SeenStore
+from newsflow.ingest.feeds import fetcher as politeness
+from newsflow.ingest.feeds.poll import poll
+from newsflow.ingest.feeds.policy import REFUSED, AllowList
+from newsflow.ingest.feeds.fetcher import Fetcher, FetchError, Limits
+from newsflow.ingest.feeds.memory import SeenStore
 from tests.fixtures.feeds.hostile import (SECRET_TEXT, HostileServer, SecretServer,
                                           billion_laughs, local_path_feed, rss)
 from tests.fixtures.feeds.server import FeedServer

@@ -14,8 +14,8 @@ import sys
 import orjson
 import pytest
 
-from newsflow.fetch_policy import REFUSED
-from newsflow.kafka.broker import free_port
+from newsflow.ingest.feeds.policy import REFUSED
+from newsflow.local.broker import free_port
 from tests.fixtures.feeds.hostile import (SECRET_TEXT, TRICKLE_SECONDS, HostileServer,
                                           SecretServer, billion_laughs, local_path_feed, rss)
 from tests.fixtures.feeds.server import FeedServer

@@ -7,8 +7,8 @@ import time
 
 import pytest
 
-from newsflow.fetch_policy import AllowList
-from newsflow.politeness import USER_AGENT, Fetcher, FetchError, Limits
+from newsflow.ingest.feeds.policy import AllowList
+from newsflow.ingest.feeds.fetcher import USER_AGENT, Fetcher, FetchError, Limits
 from tests.fixtures.feeds.server import FeedServer
 
 LOOPBACK = AllowList.parse("127.0.0.1")  # the fixture publisher

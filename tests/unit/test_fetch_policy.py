@@ -12,11 +12,11 @@ import httpx
 import pytest
 from aiohttp import web
 
-from newsflow.checked_network import CheckedNetwork, CheckedTransport, RefusedAddress
-from newsflow.fetch_policy import (PUBLIC_ONLY, REFUSED, AllowList, InvalidURL, Refused,
+from newsflow.ingest.feeds.network import CheckedNetwork, CheckedTransport, RefusedAddress
+from newsflow.ingest.feeds.policy import (PUBLIC_ONLY, REFUSED, AllowList, InvalidURL, Refused,
                                    check_url, is_public)
-from newsflow.kafka.broker import free_port
-from newsflow.politeness import Fetcher, FetchError, Limits
+from newsflow.local.broker import free_port
+from newsflow.ingest.feeds.fetcher import Fetcher, FetchError, Limits
 from tests.fixtures.feeds.hostile import SecretServer
 
 REFUSED_ADDRESSES = [

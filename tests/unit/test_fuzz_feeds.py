@@ -17,12 +17,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from prometheus_client import REGISTRY
 
-from newsflow.feed_documents import FeedError, parse_feed
-from newsflow.feeds import poll
-from newsflow.fetch_policy import InvalidURL, Refused, check_url
-from newsflow.pages import Unreadable, from_page, html_to_text
-from newsflow.politeness import FetchError, Limits, Response
-from newsflow.seen import SeenStore, canonical_url
+from newsflow.ingest.feeds.documents import FeedError, parse_feed
+from newsflow.ingest.feeds.poll import poll
+from newsflow.ingest.feeds.policy import InvalidURL, Refused, check_url
+from newsflow.ingest.feeds.pages import Unreadable, from_page, html_to_text
+from newsflow.ingest.feeds.fetcher import FetchError, Limits, Response
+from newsflow.ingest.feeds.memory import SeenStore, canonical_url
 
 LIMIT = 256 * 1024  # bytes of a generated feed or page, as Limits.max_bytes would cut them
 PER_INPUT = dt.timedelta(seconds=15)

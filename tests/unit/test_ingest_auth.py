@@ -11,11 +11,12 @@ import sys
 
 import pytest
 
-from newsflow import http_guard, ingest_auth
+from newsflow.ingest.http import guard as http_guard
+from newsflow.ingest.http import auth as ingest_auth
 from newsflow.config import Settings
-from newsflow.http_ingest import Door
-from newsflow.ingest_auth import DoorError, Tokens, check_exposure, is_loopback, server_tls
-from newsflow.kafka.broker import free_port
+from newsflow.ingest.http.server import Door
+from newsflow.ingest.http.auth import DoorError, Tokens, check_exposure, is_loopback, server_tls
+from newsflow.local.broker import free_port
 
 A, B, C = "token-a-0123456789abcdef", "token-b-0123456789abcdef", "token-c-0123456789abcdef"
 

@@ -10,8 +10,8 @@ import orjson
 
 from newsflow import metrics
 from newsflow.config import Settings
-from newsflow.ingest import publish
-from newsflow.kafka.broker import free_port
+from newsflow.ingest.publish import publish
+from newsflow.local.broker import free_port
 
 
 def dry_run(lines: list[bytes], tmp_path) -> subprocess.CompletedProcess:

@@ -45,7 +45,7 @@ def test_templates_loggers_and_levels_are_limited_separately_and_info_never():
     repeats = RepeatFilter(interval=10, clock=Clock())
     assert repeats.filter(record("a %s", 1)) and not repeats.filter(record("a %s", 2))
     assert repeats.filter(record("b %s", 1))
-    assert repeats.filter(record("a %s", 1, name="newsflow.http_ingest"))
+    assert repeats.filter(record("a %s", 1, name="newsflow.ingest.http.server"))
     assert repeats.filter(record("a %s", 1, level=logging.WARNING))
     assert all(repeats.filter(record("a %s", n, level=logging.INFO)) for n in range(5))
 

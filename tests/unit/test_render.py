@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from newsflow.render import render
+from newsflow.cli.render import render
 from newsflow.topics import messages
 
 

@@ -8,7 +8,7 @@ from collections.abc import Callable
 import orjson
 
 from newsflow.config import Settings
-from newsflow.tail import consumer
+from newsflow.cli.tail import consumer
 from newsflow.topics.registry import by_role
 
 

@@ -21,11 +21,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from newsflow import sources
+from newsflow.ingest import files as sources
 from newsflow.core.article import Article, BadArticle, article_id
 from newsflow.core.dates import parse_date
 from newsflow.core.parse import decode, from_json, from_mapping, from_message, from_seed_text
-from newsflow.sources import Rejected, read_articles
+from newsflow.ingest.files import Rejected, read_articles
 from newsflow.topics import messages, validate
 
 FUZZ = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])

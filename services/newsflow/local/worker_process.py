@@ -11,7 +11,7 @@ from dataclasses import fields
 from pathlib import Path
 
 from newsflow.config import Settings
-from newsflow.processes import tail, terminate
+from newsflow.local.processes import tail, terminate
 
 # Every setting goes to the child, so that it runs with exactly the parent's Settings.
 SETTING_ENV = {field.name: f"NEWSFLOW_{field.name.upper()}" for field in fields(Settings)}

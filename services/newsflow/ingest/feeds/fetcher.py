@@ -25,10 +25,10 @@ import httpx
 import tenacity
 
 from newsflow import metrics
-from newsflow.checked_network import CheckedTransport, RefusedAddress, Unresolvable
-from newsflow.fetch_policy import (PUBLIC_ONLY, REFUSED, AllowList, InvalidURL, Refused,
+from newsflow.ingest.feeds.network import CheckedTransport, RefusedAddress, Unresolvable
+from newsflow.ingest.feeds.policy import (PUBLIC_ONLY, REFUSED, AllowList, InvalidURL, Refused,
                                    check_url, is_public)
-from newsflow.inflate import ACCEPT_ENCODING, BoundedDecoder, TooLarge, Undecodable
+from newsflow.ingest.feeds.inflate import ACCEPT_ENCODING, BoundedDecoder, TooLarge, Undecodable
 
 USER_AGENT = "newsflow-ingest/0.1 (+https://github.com/newsflow/newsflow)"
 _TRANSIENT_STATUS = frozenset({429, 500, 502, 503, 504})

@@ -20,7 +20,7 @@ from collections.abc import Awaitable, Callable, Iterable
 import httpcore
 import httpx
 
-from newsflow.fetch_policy import AllowList, IPAddress
+from newsflow.ingest.feeds.policy import AllowList, IPAddress
 
 
 class RefusedAddress(Exception):

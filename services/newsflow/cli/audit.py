@@ -24,7 +24,7 @@ from newsflow.config import Settings
 from newsflow.core.article import BadArticle
 from newsflow.core.parse import from_message
 from newsflow.kafka.clients import client_options
-from newsflow.tail import consumer
+from newsflow.cli.tail import consumer
 from newsflow.topics.registry import DEAD_LETTER, ENRICHED, RAW
 
 SHOWN = 50  # ids listed per problem; the counts are always complete

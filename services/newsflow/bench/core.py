@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import time
 
-from newsflow.bench_corpus import words
+from newsflow.bench.corpus import words
 from newsflow.core.article import Article
 from newsflow.core.enrich import Enricher
 

@@ -101,7 +101,7 @@ def main(argv: list[str] | None = None) -> int:
     logging.config.dictConfig(logs.dict_config(settings.log_level, settings.log_format))
     command = args.command
     if command == "enrich":
-        from newsflow import offline
+        from newsflow.cli import enrich as offline
 
         return offline.run(settings, args.paths)
     if command == "broker":
@@ -113,7 +113,7 @@ def main(argv: list[str] | None = None) -> int:
 
         return admin.run(settings, args.action)
     if command == "ingest":
-        from newsflow import ingest
+        from newsflow.ingest import publish as ingest
 
         if args.feed:
             if args.paths:
@@ -121,7 +121,7 @@ def main(argv: list[str] | None = None) -> int:
             return ingest.run_feeds(settings, args.feed, args.interval, args.once, args.dry_run)
         return ingest.run(settings, args.paths or ["-"], args.dry_run)
     if command == "serve-ingest":
-        from newsflow import http_ingest
+        from newsflow.ingest.http import server as http_ingest
 
         return http_ingest.run(settings, args.port)
     if command == "worker":
@@ -129,23 +129,23 @@ def main(argv: list[str] | None = None) -> int:
 
         return app.run(settings)
     if command == "tail":
-        from newsflow import tail
+        from newsflow.cli import tail
 
         return tail.run(settings, args)
     if command == "audit":
-        from newsflow import audit
+        from newsflow.cli import audit
 
         return audit.run(settings)
     if command == "trending":
-        from newsflow import show_trending
+        from newsflow.cli import trending as show_trending
 
         return show_trending.run(settings, args.url, args.window, args.label, args.limit, args.json)
     if command == "demo":
-        from newsflow import demo
+        from newsflow.cli import demo
 
         return demo.run(settings, seeds=args.seeds, timeout=args.timeout)
     if command == "bench":
-        from newsflow import bench
+        from newsflow.bench import suite as bench
 
         return bench.run(settings, args.quick, args.corpus, args.articles, args.paced_seconds)
     raise AssertionError(command)

@@ -18,16 +18,16 @@ from pathlib import Path
 
 import orjson
 
-from newsflow.bench_cpu import CpuClock
-from newsflow.processes import with_descendants
+from newsflow.bench.cpu import CpuClock
+from newsflow.local.processes import with_descendants
 from newsflow.config import Settings
 from newsflow.core.article import Article
-from newsflow.ingest import producer
+from newsflow.ingest.publish import producer
 from newsflow.kafka.admin import create_topics
-from newsflow.kafka.broker import free_port
+from newsflow.local.broker import free_port
 from newsflow.kafka.clients import start
-from newsflow.runner import WORKER_COMMAND, WorkerProcess
-from newsflow.tail import consumer
+from newsflow.local.worker_process import WORKER_COMMAND, WorkerProcess
+from newsflow.cli.tail import consumer
 from newsflow.topics import messages
 from newsflow.topics.registry import ENRICHED, RAW
 

@@ -2,7 +2,7 @@
 time (one nlp() call each, in the event loop) and sends its outputs one by one, waiting
 for each send, with the consumer offset committed after every message.
 
-``python -m newsflow.bench_naive`` runs it with the same NEWSFLOW_* settings, topics and
+``python -m newsflow.bench.naive`` runs it with the same NEWSFLOW_* settings, topics and
 messages as `newsflow worker`; only the batching differs.
 """
 

@@ -11,7 +11,7 @@ import orjson
 from newsflow.config import Settings
 from newsflow.core.article import Article, BadArticle
 from newsflow.core.enrich import Enricher
-from newsflow.sources import Rejected, read_articles
+from newsflow.ingest.files import Rejected, read_articles
 
 
 def run(settings: Settings, paths: list[str]) -> int:

@@ -18,14 +18,14 @@ from collections.abc import AsyncIterator, Callable, Iterator
 from aiokafka import AIOKafkaProducer
 
 from newsflow import metrics
-from newsflow.feeds import poll
+from newsflow.ingest.feeds.poll import poll
 from newsflow.config import Settings
 from newsflow.core.article import Article
 from newsflow.kafka.clients import MAX_REQUEST_BYTES, client_options, start
-from newsflow.fetch_policy import AllowList
-from newsflow.politeness import Fetcher, Limits
-from newsflow.seen import SeenStore
-from newsflow.sources import Rejected, read_articles
+from newsflow.ingest.feeds.policy import AllowList
+from newsflow.ingest.feeds.fetcher import Fetcher, Limits
+from newsflow.ingest.feeds.memory import SeenStore
+from newsflow.ingest.files import Rejected, read_articles
 from newsflow.topics import messages
 from newsflow.topics.registry import DEAD_LETTER, RAW
 from newsflow.worker.trending import parse_duration

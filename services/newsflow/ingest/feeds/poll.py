@@ -24,10 +24,10 @@ from urllib.parse import urljoin, urlsplit
 from newsflow import metrics
 from newsflow.core.article import Article, article_id
 from newsflow.core.dates import parse_date
-from newsflow.feed_documents import FeedError, parse_feed
-from newsflow.pages import Extracted, Unreadable, from_page, html_to_text
-from newsflow.politeness import Fetcher, FetchError
-from newsflow.seen import SeenStore, canonical_url
+from newsflow.ingest.feeds.documents import FeedError, parse_feed
+from newsflow.ingest.feeds.pages import Extracted, Unreadable, from_page, html_to_text
+from newsflow.ingest.feeds.fetcher import Fetcher, FetchError
+from newsflow.ingest.feeds.memory import SeenStore, canonical_url
 
 
 @dataclass(frozen=True, slots=True)

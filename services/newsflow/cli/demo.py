@@ -15,12 +15,12 @@ import tempfile
 from pathlib import Path
 
 from newsflow.config import Settings
-from newsflow.ingest import publish
+from newsflow.ingest.publish import publish
 from newsflow.kafka.admin import create_topics
-from newsflow.kafka.broker import LocalKafka, free_port
+from newsflow.local.broker import LocalKafka, free_port
 from newsflow.kafka.reader import all_out, collect
-from newsflow.render import render
-from newsflow.runner import WorkerProcess
+from newsflow.cli.render import render
+from newsflow.local.worker_process import WorkerProcess
 from newsflow.topics.registry import ENRICHED, ENTITIES, QUOTES
 
 

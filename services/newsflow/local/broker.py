@@ -21,7 +21,7 @@ from pathlib import Path
 
 from newsflow.config import Settings
 from newsflow.kafka.clients import MAX_REQUEST_BYTES
-from newsflow.processes import tail, terminate
+from newsflow.local.processes import tail, terminate
 
 log = logging.getLogger(__name__)
 

@@ -25,14 +25,15 @@ from pathlib import Path
 
 import orjson
 
-from newsflow import bench_core, bench_corpus
-from newsflow.bench_kafka import Phase
+from newsflow.bench import core as bench_core
+from newsflow.bench import corpus as bench_corpus
+from newsflow.bench.phase import Phase
 from newsflow.config import Settings
 from newsflow.core.enrich import Enricher
-from newsflow.kafka.broker import LocalKafka
-from newsflow.runner import WORKER_COMMAND
+from newsflow.local.broker import LocalKafka
+from newsflow.local.worker_process import WORKER_COMMAND
 
-NAIVE_COMMAND = ("-m", "newsflow.bench_naive")
+NAIVE_COMMAND = ("-m", "newsflow.bench.naive")
 QUICK = {"articles": 64, "paced_seconds": 20.0}
 FULL = {"articles": 320, "paced_seconds": 90.0}
 

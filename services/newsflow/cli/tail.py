@@ -10,7 +10,7 @@ from aiokafka import AIOKafkaConsumer
 
 from newsflow.config import Settings
 from newsflow.kafka.clients import MAX_REQUEST_BYTES, client_options, start
-from newsflow.render import render
+from newsflow.cli.render import render
 from newsflow.topics.registry import TOPICS
 
 

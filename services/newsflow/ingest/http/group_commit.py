@@ -29,7 +29,7 @@ from aiokafka.errors import KafkaError
 
 from newsflow import metrics
 from newsflow.config import Settings
-from newsflow.ingest import producer
+from newsflow.ingest.publish import producer
 from newsflow.kafka.clients import start
 
 log = logging.getLogger(__name__)

@@ -28,8 +28,8 @@ from newsflow import metrics
 from newsflow.config import Settings
 from newsflow.core.article import Article, BadArticle
 from newsflow.core.parse import from_message
-from newsflow.group_commit import GroupCommit, Unavailable
-from newsflow.http_guard import (
+from newsflow.ingest.http.group_commit import GroupCommit, Unavailable
+from newsflow.ingest.http.guard import (
     Budget,
     ConnectionCap,
     Refusal,
@@ -37,7 +37,7 @@ from newsflow.http_guard import (
     connection_limit,
     refusal_response,
 )
-from newsflow.ingest_auth import DoorError, Tokens, check_exposure, server_tls
+from newsflow.ingest.http.auth import DoorError, Tokens, check_exposure, server_tls
 from newsflow.topics import messages
 from newsflow.topics.registry import RAW
 

@@ -10,7 +10,7 @@ from itertools import cycle, islice
 from pathlib import Path
 
 from newsflow.core.article import Article, article_id
-from newsflow.kafka.broker import REPO
+from newsflow.local.broker import REPO
 
 DEFAULT_CORPUS = REPO.parent / "shared" / "data" / "polnear" / "train" / "text"
 

@@ -1,0 +1,7 @@
+"""`python -m newsflow.cli`: the `newsflow` command."""
+
+import sys
+
+from newsflow.cli import main
+
+sys.exit(main())
