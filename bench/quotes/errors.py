@@ -7,7 +7,6 @@ Usage: python bench/quotes/errors.py /tmp/polnear_train.spacy /work/shared/data/
 
 from __future__ import annotations
 
-import argparse
 import collections
 import sys
 from pathlib import Path
@@ -16,6 +15,7 @@ import spacy
 from spacy.tokens import DocBin
 
 from newsflow.core.quotes import extract_quotes
+from gold import arguments
 
 sys.path.insert(0, str(Path(__file__).parents[3] / "shared/eval"))
 import score_quotes as sq  # noqa: E402
@@ -71,9 +71,7 @@ def main(docbin: Path, corpus: Path, show: str | None) -> None:
 
 
 if __name__ == "__main__":
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("docbin", type=Path, help="the split parsed once by bench/quotes/parse_corpus.py")
-    parser.add_argument("corpus", type=Path, help="a PolNeAR split (text/ and annotations)")
+    parser = arguments(__doc__)
     parser.add_argument("bucket", nargs="?", help="print the errors of this bucket")
     args = parser.parse_args()
     main(args.docbin, args.corpus, args.bucket)

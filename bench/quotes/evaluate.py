@@ -17,6 +17,7 @@ import spacy
 from spacy.tokens import DocBin
 
 from newsflow.core.quotes import extract_quotes
+from gold import arguments
 
 SCORER = Path(__file__).parents[3] / "shared/eval/score_quotes.py"
 
@@ -32,9 +33,7 @@ def main(docbin: Path, corpus: Path, scorer_args: list[str] = ()) -> None:
 
 
 if __name__ == "__main__":
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("docbin", type=Path, help="the split parsed once by bench/quotes/parse_corpus.py")
-    parser.add_argument("corpus", type=Path, help="a PolNeAR split (text/ and annotations)")
+    parser = arguments(__doc__)
     parser.add_argument("scorer_args", nargs=argparse.REMAINDER, help="passed on to score_quotes.py")
     args = parser.parse_args()
     main(args.docbin, args.corpus, args.scorer_args)

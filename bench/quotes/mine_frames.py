@@ -7,7 +7,6 @@ Usage: python bench/quotes/mine_frames.py /tmp/polnear_train.spacy /work/shared/
 
 from __future__ import annotations
 
-import argparse
 import json
 from collections import Counter
 from pathlib import Path
@@ -15,6 +14,7 @@ from pathlib import Path
 import spacy
 from spacy.tokens import DocBin
 
+from gold import arguments
 from gold import load as load_gold
 from newsflow.core.quotes.content import content_span
 from newsflow.core.quotes.cues import find_cues
@@ -69,8 +69,6 @@ def main(docbin: Path, corpus: Path) -> None:
 
 
 if __name__ == "__main__":
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("docbin", type=Path, help="the split parsed once by bench/quotes/parse_corpus.py")
-    parser.add_argument("corpus", type=Path, help="a PolNeAR split (text/ and annotations)")
+    parser = arguments(__doc__)
     args = parser.parse_args()
     main(args.docbin, args.corpus)
