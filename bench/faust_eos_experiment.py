@@ -34,12 +34,13 @@ WORK_SECONDS = 0.002
 
 def worker(bootstrap: str, datadir: str) -> None:
     """The faust app under test (run in a child process)."""
-    import faust
+    from newsflow.config import Settings
+    from newsflow.kafka.clients import faust_app
 
-    app = faust.App(
-        GROUP, broker=f"kafka://{bootstrap}", processing_guarantee="exactly_once",
-        key_serializer="raw", value_serializer="raw", datadir=datadir,
-        topic_partitions=4, consumer_auto_offset_reset="earliest", web_enabled=False,
+    app = faust_app(
+        Settings(bootstrap=bootstrap), GROUP, processing_guarantee="exactly_once",
+        datadir=datadir, topic_partitions=4, consumer_auto_offset_reset="earliest",
+        web_enabled=False,
     )
     source = app.topic(IN, key_type=bytes, value_type=bytes)
     sink = app.topic(OUT, key_type=bytes, value_type=bytes)
@@ -59,26 +60,29 @@ def worker(bootstrap: str, datadir: str) -> None:
 
 
 async def produce(bootstrap: str, count: int) -> None:
-    from aiokafka import AIOKafkaProducer
-    from aiokafka.admin import AIOKafkaAdminClient, NewTopic
+    from aiokafka.admin import NewTopic
 
-    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
-    await admin.start()
-    await admin.create_topics([NewTopic(IN, 4, 1), NewTopic(OUT, 4, 1)])
-    await admin.close()
-    producer = AIOKafkaProducer(bootstrap_servers=bootstrap, enable_idempotence=True)
-    await producer.start()
+    from newsflow.config import Settings
+    from newsflow.kafka.clients import admin, producer as new_producer, started
+
+    settings = Settings(bootstrap=bootstrap)
+    creator = await started(admin(settings), settings)
+    await creator.create_topics([NewTopic(IN, 4, 1), NewTopic(OUT, 4, 1)])
+    await creator.close()
+    producer = await started(new_producer(settings), settings)
     pending = [await producer.send(IN, b"x" * 100, key=str(i).encode()) for i in range(count)]
     await asyncio.gather(*pending)
     await producer.stop()
 
 
 async def count_out(bootstrap: str) -> Counter:
-    from aiokafka import AIOKafkaConsumer, TopicPartition
+    from aiokafka import TopicPartition
 
-    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, isolation_level="read_committed",
-                                enable_auto_commit=False, group_id=None)
-    await consumer.start()
+    from newsflow.config import Settings
+    from newsflow.kafka.clients import consumer as new_consumer, started
+
+    settings = Settings(bootstrap=bootstrap)
+    consumer = await started(new_consumer(settings), settings)
     tps = [TopicPartition(OUT, p) for p in range(4)]
     consumer.assign(tps)
     await consumer.seek_to_beginning(*tps)

@@ -8,11 +8,13 @@ connection settings. Secrets never appear in the repr, since settings get logged
 from __future__ import annotations
 
 import os
+import re
 import tomllib
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, field, fields, replace
 
 from newsflow.core.nlp import DEFAULT_MODEL
 from newsflow.core.parse import DEFAULT_MAX_BYTES
+from newsflow.errors import ConfigError
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,6 +33,9 @@ class Settings:
     batch_seconds: float = 0.2  # NEWSFLOW_BATCH_SECONDS
     log_level: str = "INFO"  # NEWSFLOW_LOG_LEVEL
     data_dir: str = ".newsflow"  # NEWSFLOW_DATA_DIR (worker state, local broker)
+    aliases: str = ""  # NEWSFLOW_ALIASES: an extra alias table (JSON) merged over the shipped one
+    kafka_cache: str = ""  # NEWSFLOW_KAFKA_CACHE: where the Kafka jars are cached ("": ~/.cache/newsflow/kafka)
+    kafka_heap: str = "512m"  # NEWSFLOW_KAFKA_HEAP: the local broker's Java heap (-Xmx/-Xms)
     guarantee: str = "exactly_once"  # NEWSFLOW_GUARANTEE (exactly_once | at_least_once)
     worker_id: str = ""  # NEWSFLOW_WORKER_ID (stable per worker, unique among live ones; "": hostname)
     transaction_timeout_ms: int = 10000  # NEWSFLOW_TRANSACTION_TIMEOUT_MS (orphans abort after it)
@@ -69,17 +74,24 @@ class Settings:
     ingest_max_connections: int = 256  # NEWSFLOW_INGEST_MAX_CONNECTIONS
     ingest_max_request_bytes: int = 32 * 1024 * 1024  # NEWSFLOW_INGEST_MAX_REQUEST_BYTES
     ingest_max_buffered_bytes: int = 64 * 1024 * 1024  # NEWSFLOW_INGEST_MAX_BUFFERED_BYTES
+    # The names set by the file, the environment or a flag, rather than left to default.
+    _given: frozenset[str] = field(default=frozenset(), repr=False, compare=False)
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None) -> "Settings":
         """The file named by NEWSFLOW_CONFIG (if any), then the environment over it."""
         environ = os.environ if environ is None else environ
         values = _read_file(environ["NEWSFLOW_CONFIG"]) if environ.get("NEWSFLOW_CONFIG") else {}
-        for field in fields(cls):
-            raw = environ.get(f"NEWSFLOW_{field.name.upper()}")
+        for setting in settable(cls):
+            raw = environ.get(f"NEWSFLOW_{setting.name.upper()}")
             if raw is not None and raw != "":
-                values[field.name] = _convert(field.name, field.type, raw)
-        return cls(**values)
+                values[setting.name] = _convert(setting.name, setting.type, raw)
+        return cls(**values, _given=frozenset(values))
+
+    def given(self, name: str) -> bool:
+        """Whether setting ``name`` was set (file, environment, flag) rather than left to
+        its default: the demo uses a cluster it is given, and starts its own otherwise."""
+        return name in self._given
 
     @property
     def worker_roles(self) -> frozenset[str]:
@@ -87,18 +99,36 @@ class Settings:
         with the spaCy model) and/or "trending" (the trending tables and their views)."""
         roles = frozenset(r.strip() for r in self.roles.split(",") if r.strip())
         if not roles or not roles <= ROLES:
-            raise SystemExit(f"NEWSFLOW_ROLES={self.roles!r}: a comma-separated subset of "
-                             f"{', '.join(sorted(ROLES))}")
+            raise ConfigError(f"NEWSFLOW_ROLES={self.roles!r}: a comma-separated subset of "
+                              f"{', '.join(sorted(ROLES))}")
         return roles
 
     def override(self, **flags: object) -> "Settings":
         """A copy with the flags that were given (None means "not given")."""
-        return replace(self, **{k: v for k, v in flags.items() if v is not None})
+        given = {k: v for k, v in flags.items() if v is not None}
+        return replace(self, **given, _given=self._given | frozenset(given))
 
     def __repr__(self) -> str:
         """The dataclass repr with secrets masked: settings end up in logs and tracebacks."""
-        shown = (f"{f.name}={_masked(f.name, getattr(self, f.name))!r}" for f in fields(self))
+        shown = (f"{f.name}={_masked(f.name, getattr(self, f.name))!r}" for f in settable(self))
         return f"Settings({', '.join(shown)})"
+
+
+def settable(settings) -> list:
+    """The fields of Settings that are settings (NEWSFLOW_<NAME>), in order."""
+    return [f for f in fields(settings) if not f.name.startswith("_")]
+
+
+_DURATION = re.compile(r"^(\d+)([smhd])$")
+_UNIT_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+
+
+def parse_duration(text: str) -> int:
+    """Seconds in "90s", "15m", "1h", "7d" (ValueError otherwise, a zero too)."""
+    match = _DURATION.match(text.strip())
+    if not match or int(match.group(1)) == 0:
+        raise ValueError(f"not a duration: {text!r} (use e.g. 30s, 5m, 1h, 7d)")
+    return int(match.group(1)) * _UNIT_SECONDS[match.group(2)]
 
 
 SECRETS = frozenset({"sasl_password", "ssl_key_password", "ingest_tokens"})
@@ -116,14 +146,14 @@ def _read_file(path: str) -> dict[str, object]:
         with open(path, "rb") as file:
             data = tomllib.load(file)
     except (OSError, tomllib.TOMLDecodeError) as exc:
-        raise SystemExit(f"NEWSFLOW_CONFIG={path!r}: {exc}") from None
-    kinds = {field.name: field.type for field in fields(Settings)}
+        raise ConfigError(f"NEWSFLOW_CONFIG={path!r}: {exc}") from None
+    kinds = {setting.name: setting.type for setting in settable(Settings)}
     for key, value in data.items():
         if key not in kinds:
-            raise SystemExit(f"NEWSFLOW_CONFIG={path!r}: unknown setting {key!r}")
+            raise ConfigError(f"NEWSFLOW_CONFIG={path!r}: unknown setting {key!r}")
         expected = {"int": (int,), "float": (int, float), "bool": (bool,)}.get(kinds[key], (str,))
         if isinstance(value, bool) != (kinds[key] == "bool") or not isinstance(value, expected):
-            raise SystemExit(f"NEWSFLOW_CONFIG={path!r}: {key} must be {kinds[key]}, "
+            raise ConfigError(f"NEWSFLOW_CONFIG={path!r}: {key} must be {kinds[key]}, "
                              f"not {type(value).__name__}")
     return {k: float(v) if kinds[k] == "float" else v for k, v in data.items()}
 
@@ -139,5 +169,5 @@ def _convert(name: str, kind: str, raw: str) -> object:
                 raise ValueError(raw)
             return raw.lower() in _TRUE
     except ValueError:
-        raise SystemExit(f"NEWSFLOW_{name.upper()}={raw!r} is not a valid {kind}") from None
+        raise ConfigError(f"NEWSFLOW_{name.upper()}={raw!r} is not a valid {kind}") from None
     return raw

@@ -5,17 +5,16 @@ worker expects (settings, probes, port, resources, Service)."""
 from __future__ import annotations
 
 import os
-from dataclasses import fields
 
 import pytest
 import yaml
 
-from newsflow.config import Settings
+from newsflow.config import Settings, settable
 from tests.deploy.conftest import DEPLOY
 
 K8S = DEPLOY / "k8s"
 MANIFESTS = sorted(p for p in K8S.glob("*.yaml") if p.name != "kustomization.yaml")
-SETTING_VARS = {f"NEWSFLOW_{field.name.upper()}" for field in fields(Settings)}
+SETTING_VARS = {f"NEWSFLOW_{field.name.upper()}" for field in settable(Settings)}
 
 
 @pytest.fixture(scope="module")

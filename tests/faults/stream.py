@@ -11,16 +11,16 @@ import threading
 import time
 
 import orjson
-from aiokafka import AIOKafkaProducer, TopicPartition
-from aiokafka.admin import AIOKafkaAdminClient
+from aiokafka import TopicPartition
 from aiokafka.errors import KafkaError
 
-from newsflow.cli.audit import Report, audit, read_topic, render
+from newsflow.kafka.audit import Report, audit, render
+from newsflow.kafka.reader import read_topic
 from newsflow.config import Settings
+from newsflow.errors import Unavailable
 from newsflow.core.parse import from_mapping
-from newsflow.kafka.clients import MAX_REQUEST_BYTES
+from newsflow.kafka.clients import admin, consumer, producer, started
 from newsflow.local.processes import with_descendants
-from newsflow.cli.tail import consumer
 from newsflow.topics import messages
 from newsflow.topics.registry import RAW
 
@@ -98,30 +98,26 @@ class Stream(threading.Thread):
             self.error = exc
 
     async def _publish(self) -> None:
-        producer = AIOKafkaProducer(
-            bootstrap_servers=self.settings.bootstrap, enable_idempotence=True, acks="all",
-            linger_ms=5, max_request_size=MAX_REQUEST_BYTES, request_timeout_ms=15000,
-        )
-        await producer.start()
+        sender = await started(producer(self.settings, request_timeout_ms=15000), self.settings)
         topic = RAW.name(self.settings.topic_prefix)
-        started = time.monotonic()
+        began = time.monotonic()
         try:
             for start in range(0, len(self.items), CHUNK):
                 chunk = self.items[start:start + CHUNK]
                 while True:
                     try:
-                        pending = [await producer.send(topic, value, key=key) for key, value in chunk]
+                        pending = [await sender.send(topic, value, key=key) for key, value in chunk]
                         await asyncio.gather(*pending)
                         break
                     except Exception:  # noqa: BLE001 - the broker is away: send again
                         self.resent += 1
                         await asyncio.sleep(0.5)
                 self.sent += len(chunk)
-                ahead = started + self.sent / self.rate - time.monotonic()
+                ahead = began + self.sent / self.rate - time.monotonic()
                 if ahead > 0:
                     await asyncio.sleep(ahead)
         finally:
-            await producer.stop()
+            await sender.stop()
 
     def finish(self, timeout: float = 120.0) -> None:
         self.join(timeout)
@@ -131,27 +127,29 @@ class Stream(threading.Thread):
 
 async def _progress(settings: Settings) -> tuple[int, int]:
     """(sum of the group's committed raw offsets, sum of the raw end offsets)."""
-    admin = AIOKafkaAdminClient(bootstrap_servers=settings.bootstrap)
-    client = consumer(settings)
-    await admin.start()
-    await client.start()
+    asker = await started(admin(settings), settings)
+    try:
+        client = await started(consumer(settings), settings)
+    except BaseException:
+        await asker.close()
+        raise
     try:
         topic = RAW.name(settings.topic_prefix)
-        committed = await admin.list_consumer_group_offsets(settings.app_id)
+        committed = await asker.list_consumer_group_offsets(settings.app_id)
         tps = [TopicPartition(topic, p) for p in range(settings.partitions)]
         ends = await client.end_offsets(tps)
         done = sum(committed[tp].offset for tp in tps if tp in committed and committed[tp].offset > 0)
         return done, sum(ends.values())
     finally:
         await client.stop()
-        await admin.close()
+        await asker.close()
 
 
 def progress(settings: Settings) -> tuple[int, int]:
     """(committed, end) of the raw topic; (0, 0) while the broker can't tell."""
     try:
         return asyncio.run(_progress(settings))
-    except KafkaError:
+    except (KafkaError, Unavailable):
         return 0, 0
 
 

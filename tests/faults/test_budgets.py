@@ -10,10 +10,10 @@ import time
 
 import orjson
 import pytest
-from aiokafka.admin import AIOKafkaAdminClient
 from aiokafka.admin.config_resource import ConfigResource, ConfigResourceType
 
 from newsflow.core.parse import from_mapping
+from newsflow.kafka.clients import admin, started
 from newsflow.topics.registry import DEAD_LETTER, ENRICHED
 from tests.faults.stream import (Stream, article, article_fields, audit_into, read_messages,
                                  wait_caught_up)
@@ -99,10 +99,9 @@ def test_sigterm_stops_within_its_bound_while_an_article_is_enriched(settings, w
 
 
 async def _set_max_message_bytes(settings, topic: str, limit: int) -> None:
-    admin = AIOKafkaAdminClient(bootstrap_servers=settings.bootstrap)
-    await admin.start()
+    client = await started(admin(settings), settings)
     try:
-        await admin.alter_configs([ConfigResource(ConfigResourceType.TOPIC, topic,
-                                                  {"max.message.bytes": str(limit)})])
+        await client.alter_configs([ConfigResource(ConfigResourceType.TOPIC, topic,
+                                                   {"max.message.bytes": str(limit)})])
     finally:
-        await admin.close()
+        await client.close()

@@ -11,9 +11,8 @@ import sys
 
 import orjson
 import pytest
-from aiokafka import AIOKafkaProducer
-
 from newsflow.ingest.publish import publish
+from newsflow.kafka.clients import producer as new_producer, started
 from newsflow.topics import validate
 from newsflow.topics.registry import RAW
 from tests.conftest import SEED
@@ -93,8 +92,7 @@ async def test_seed_comes_out_enriched_on_every_downstream_topic(settings, worke
 
 
 async def test_bad_raw_messages_are_dead_lettered_and_the_worker_goes_on(settings, worker):
-    producer = AIOKafkaProducer(bootstrap_servers=settings.bootstrap, max_request_size=2**24)
-    await producer.start()
+    producer = await started(new_producer(settings), settings)
     offsets = {}
     try:
         for reason, payload in BAD_RAW.items():

@@ -12,7 +12,7 @@ import pytest
 from aiohttp import web
 
 from newsflow.ingest.http.server import make_app
-from newsflow.ingest.publish import feed_polls
+from newsflow.ingest.feeds.follow import feed_polls
 from newsflow.local.broker import free_port
 from newsflow.kafka.reader import collect
 from newsflow.ingest.feeds.fetcher import Limits

@@ -11,7 +11,7 @@ import pytest
 from aiokafka import AIOKafkaConsumer, TopicPartition
 from aiokafka.structs import OffsetAndMetadata
 
-from newsflow.kafka.clients import client_options
+from newsflow.kafka.clients import consumer, fenced_producer, started
 from newsflow.kafka.fenced_commit import FencedProducer, GroupFenced, GroupMember, member_of
 from newsflow.topics.registry import RAW
 
@@ -19,12 +19,11 @@ pytestmark = pytest.mark.integration
 
 
 async def _joined(settings, group: str) -> AIOKafkaConsumer:
-    consumer = AIOKafkaConsumer(RAW.name(settings.topic_prefix), **client_options(settings),
-                                group_id=group, enable_auto_commit=False)
-    await consumer.start()
-    while not consumer.assignment():
-        await consumer.getmany(timeout_ms=200)
-    return consumer
+    member = await started(consumer(settings, RAW.name(settings.topic_prefix), group_id=group),
+                           settings)
+    while not member.assignment():
+        await member.getmany(timeout_ms=200)
+    return member
 
 
 async def _commit(producer: FencedProducer, group: str, tp: TopicPartition, member=None,
@@ -47,16 +46,13 @@ async def test_offsets_of_a_past_generation_are_refused(settings):
     group = f"fenced-{uuid.uuid4().hex[:8]}"
     tp = TopicPartition(RAW.name(settings.topic_prefix), 0)
     first = await _joined(settings, group)
-    producer = FencedProducer(**client_options(settings), transactional_id=f"{group}.t",
-                              enable_idempotence=True)
-    await producer.start()
+    producer = await started(fenced_producer(settings, f"{group}.t"), settings)
     second = None
     try:
         before = member_of(first)
         await _commit(producer, group, tp, consumer=first)  # the current member: accepted
-        second = AIOKafkaConsumer(RAW.name(settings.topic_prefix), **client_options(settings),
-                                  group_id=group, enable_auto_commit=False)
-        await second.start()
+        second = await started(consumer(settings, RAW.name(settings.topic_prefix), group_id=group),
+                               settings)
         while member_of(first).generation == before.generation or not second.assignment():
             await asyncio.gather(first.getmany(timeout_ms=200), second.getmany(timeout_ms=200))
         with pytest.raises(GroupFenced, match="IllegalGeneration"):
@@ -66,16 +62,15 @@ async def test_offsets_of_a_past_generation_are_refused(settings):
             await _commit(producer, group, tp, member=GroupMember(before.generation, "no-such-member"))
     finally:
         await producer.stop()
-        for consumer in (first, second):
-            if consumer is not None:
-                await consumer.stop()
+        for member in (first, second):
+            if member is not None:
+                await member.stop()
 
 
 async def test_a_consumer_outside_its_group_commits_nothing(settings):
-    consumer = AIOKafkaConsumer(**client_options(settings), group_id="never-joined")
-    await consumer.start()
+    outsider = await started(consumer(settings, group_id="never-joined"), settings)
     try:
         with pytest.raises(GroupFenced, match="not a member"):
-            member_of(consumer)
+            member_of(outsider)
     finally:
-        await consumer.stop()
+        await outsider.stop()

@@ -13,10 +13,11 @@ import uuid
 import httpx
 import orjson
 import pytest
-from aiokafka import AIOKafkaConsumer, TopicPartition
+from aiokafka import TopicPartition
 
 from newsflow.config import Settings
 from newsflow.kafka.admin import create_topics
+from newsflow.kafka.clients import consumer as new_consumer, started
 from newsflow.local.broker import LocalKafka
 from newsflow.kafka.reader import collect
 from newsflow.topics.registry import RAW
@@ -45,10 +46,7 @@ def article(n: str) -> bytes:
 async def read_committed(settings: Settings) -> list[dict]:
     """Every raw-topic message to the last stable offset, as the worker sees them."""
     topic = RAW.name(settings.topic_prefix)
-    consumer = AIOKafkaConsumer(bootstrap_servers=settings.bootstrap,
-                                isolation_level="read_committed",
-                                enable_auto_commit=False, auto_offset_reset="earliest")
-    await consumer.start()
+    consumer = await started(new_consumer(settings), settings)
     try:
         partitions = [TopicPartition(topic, p) for p in range(settings.partitions)]
         consumer.assign(partitions)

@@ -16,9 +16,8 @@ from pathlib import Path
 
 import orjson
 import pytest
-from aiokafka import AIOKafkaProducer
-
 from newsflow.core.parse import from_mapping
+from newsflow.kafka.clients import producer as new_producer, started
 from newsflow.local.worker_process import WorkerProcess
 from newsflow.topics import messages
 from newsflow.topics.registry import RAW
@@ -91,8 +90,7 @@ async def wait_for(check, timeout: float = 180.0):
 
 async def test_trending_counts_endpoints_and_restart(settings, worker):
     articles = short_articles()
-    producer = AIOKafkaProducer(bootstrap_servers=settings.bootstrap)
-    await producer.start()
+    producer = await started(new_producer(settings), settings)
     try:
         for index, article in enumerate(articles):
             at = START + index * SPACING

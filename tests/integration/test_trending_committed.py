@@ -9,8 +9,7 @@ import time
 
 import orjson
 import pytest
-from aiokafka import AIOKafkaProducer
-
+from newsflow.kafka.clients import producer as new_producer, started
 from newsflow.topics.registry import ENTITIES
 
 pytestmark = pytest.mark.integration
@@ -24,9 +23,8 @@ def entity(name: str, article_id: str) -> dict:
 
 async def test_aborted_entity_messages_are_not_counted(settings, worker):
     topic = ENTITIES.name(settings.topic_prefix)
-    producer = AIOKafkaProducer(bootstrap_servers=settings.bootstrap,
-                                transactional_id=f"{settings.app_id}-test-writer")
-    await producer.start()
+    producer = await started(new_producer(settings, transactional_id=f"{settings.app_id}-test-writer"),
+                             settings)
     try:
         for name, commit in (("Aborted Person", False), ("Committed Person", True)):
             await producer.begin_transaction()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from newsflow.config import Settings
+from newsflow.errors import ConfigError
 
 
 def test_environment_sets_typed_values():
@@ -20,7 +21,7 @@ def test_flags_override_the_environment_only_when_given():
 
 
 def test_bad_number_names_the_variable():
-    with pytest.raises(SystemExit, match="NEWSFLOW_MAX_BYTES"):
+    with pytest.raises(ConfigError, match="NEWSFLOW_MAX_BYTES"):
         Settings.from_env({"NEWSFLOW_MAX_BYTES": "lots"})
 
 
@@ -28,5 +29,5 @@ def test_worker_roles_are_checked():
     assert Settings().worker_roles == {"enrich", "trending"}
     assert Settings(roles=" trending ").worker_roles == {"trending"}
     for bad in ("", "enrich,bogus", ","):
-        with pytest.raises(SystemExit, match="NEWSFLOW_ROLES"):
+        with pytest.raises(ConfigError, match="NEWSFLOW_ROLES"):
             Settings(roles=bad).worker_roles

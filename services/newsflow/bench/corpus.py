@@ -10,6 +10,7 @@ from itertools import cycle, islice
 from pathlib import Path
 
 from newsflow.core.article import Article, article_id
+from newsflow.errors import UsageError
 from newsflow.local.broker import REPO
 
 DEFAULT_CORPUS = REPO.parent / "shared" / "data" / "polnear" / "train" / "text"
@@ -21,7 +22,7 @@ def load(folder: Path, count: int) -> list[Article]:
     texts = [_split(path.read_text(encoding="utf-8")) for path in sorted(Path(folder).glob("*.txt"))]
     texts = [(title, body) for title, body in texts if body]
     if not texts:
-        raise SystemExit(f"newsflow bench: no .txt articles in {folder}")
+        raise UsageError(f"no .txt articles in {folder}")
     return [
         Article(id=article_id(title, body, url), title=title, body=body, url=url)
         for n, (title, body) in enumerate(islice(cycle(texts), count))

@@ -16,7 +16,7 @@ from newsflow import logs
 from newsflow.config import Settings
 from newsflow.core.article import Article, BadArticle
 from newsflow.core.enrich import Enricher
-from newsflow.kafka.clients import MAX_REQUEST_BYTES, faust_broker_url
+from newsflow.kafka.clients import faust_app
 from newsflow.topics.registry import RAW, TOPICS
 from newsflow.worker.pipeline import Incoming, process_batch
 
@@ -29,20 +29,14 @@ class OneByOne(Enricher):
 
 
 def create_app(settings: Settings, enricher: Enricher) -> faust.App:
-    app = faust.App(
-        settings.app_id,
-        broker=faust_broker_url(settings),
-        key_serializer="raw",
-        value_serializer="raw",
+    app = faust_app(
+        settings, settings.app_id,
         datadir=str(Path(settings.data_dir) / "faust"),
         web_bind=settings.bind,
         web_host=settings.bind,
         web_port=settings.web_port,
         topic_partitions=settings.partitions,
         consumer_auto_offset_reset="earliest",
-        consumer_max_fetch_size=MAX_REQUEST_BYTES,
-        producer_max_request_size=MAX_REQUEST_BYTES,
-        producer_acks=-1,
         broker_commit_every=1,
     )
     raw = app.topic(RAW.name(settings.topic_prefix), key_type=bytes, value_type=bytes)

@@ -22,12 +22,10 @@ from newsflow.bench.cpu import CpuClock
 from newsflow.local.processes import with_descendants
 from newsflow.config import Settings
 from newsflow.core.article import Article
-from newsflow.ingest.publish import producer
 from newsflow.kafka.admin import create_topics
 from newsflow.local.broker import free_port
-from newsflow.kafka.clients import start
+from newsflow.kafka.clients import consumer, producer, started
 from newsflow.local.worker_process import WORKER_COMMAND, WorkerProcess
-from newsflow.cli.tail import consumer
 from newsflow.topics import messages
 from newsflow.topics.registry import ENRICHED, RAW
 
@@ -73,8 +71,8 @@ class Phase:
 
     async def __aenter__(self) -> "Phase":
         await create_topics(self.settings)
-        self._client = consumer(self.settings, ENRICHED.name(self.settings.topic_prefix))
-        await start(self._client, self.settings, "bench")
+        self._client = await started(
+            consumer(self.settings, ENRICHED.name(self.settings.topic_prefix)), self.settings)
         self._reader = asyncio.create_task(self._read())
         return self
 
@@ -122,8 +120,7 @@ class Phase:
     async def publish(self, articles: list[Article], rate: float | None = None) -> dict[str, float]:
         """Publish to the raw topic, round-robin over its partitions (an even load per
         worker), as fast as possible or ``rate`` per second; id -> record timestamp (s)."""
-        client = producer(self.settings)
-        await start(client, self.settings, "bench")
+        client = await started(producer(self.settings), self.settings)
         topic, sent, pending = RAW.name(self.settings.topic_prefix), {}, []
         began = time.time()
         try:

@@ -29,6 +29,8 @@ from newsflow.bench import core as bench_core
 from newsflow.bench import corpus as bench_corpus
 from newsflow.bench.phase import Phase
 from newsflow.config import Settings
+from newsflow.errors import UsageError
+from newsflow.local.progress import say
 from newsflow.core.enrich import Enricher
 from newsflow.local.broker import LocalKafka
 from newsflow.local.worker_process import WORKER_COMMAND
@@ -36,10 +38,6 @@ from newsflow.local.worker_process import WORKER_COMMAND
 NAIVE_COMMAND = ("-m", "newsflow.bench.naive")
 QUICK = {"articles": 64, "paced_seconds": 20.0}
 FULL = {"articles": 320, "paced_seconds": 90.0}
-
-
-def say(text: str) -> None:
-    print(f"--> {text}", file=sys.stderr, flush=True)
 
 
 def machine() -> dict:
@@ -158,7 +156,7 @@ def run(settings: Settings, quick: bool, corpus: str | None, articles: int | Non
     size = QUICK if quick else FULL
     count = articles or size["articles"]
     if count < 2 * settings.batch_size:
-        raise SystemExit(f"newsflow bench: --articles must be at least 2 batches "
+        raise UsageError(f"--articles must be at least 2 batches "
                          f"({2 * settings.batch_size}): the first batch is a warm-up")
     corpus_dir = Path(corpus) if corpus else bench_corpus.DEFAULT_CORPUS
     began = time.monotonic()
@@ -178,9 +176,9 @@ def run(settings: Settings, quick: bool, corpus: str | None, articles: int | Non
     workdir = Path(tempfile.mkdtemp(prefix="newsflow-bench-"))
     broker = None
     try:
-        if not os.environ.get("NEWSFLOW_BOOTSTRAP"):
+        if not settings.given("bootstrap"):
             say("starting a local Kafka")
-            broker = LocalKafka(workdir / "kafka").start()
+            broker = LocalKafka(workdir / "kafka", settings=settings).start()
             settings = settings.override(bootstrap=broker.bootstrap)
         runs = asyncio.run(broker_phases(settings, workdir, corpus_dir, count,
                                          paced_seconds or size["paced_seconds"],

@@ -1,31 +1,38 @@
 """`newsflow demo`: the whole stack once, non-interactively.
 
-Broker (a fresh local Kafka, or NEWSFLOW_BOOTSTRAP if set), topics, a worker, the
-articles of seeds/ ingested, and their enriched results printed as they arrive on the
-downstream topics. Then everything is shut down.
+Broker (a fresh local Kafka; with NEWSFLOW_BOOTSTRAP or --bootstrap that cluster, under
+topics and a consumer group of the demo's own, so it neither joins nor feeds the real
+workers), topics, a worker, the articles of seeds/ ingested, and their enriched results
+printed as they arrive on the downstream topics. Then everything is shut down; exit
+status 1 unless every seed came out enriched.
 """
 
 from __future__ import annotations
 
 import asyncio
-import os
 import shutil
 import sys
 import tempfile
+import uuid
 from pathlib import Path
 
+from newsflow.cli import options
 from newsflow.config import Settings
-from newsflow.ingest.publish import publish
-from newsflow.kafka.admin import create_topics
-from newsflow.local.broker import LocalKafka, free_port
-from newsflow.kafka.reader import all_out, collect
-from newsflow.cli.render import render
-from newsflow.local.worker_process import WorkerProcess
-from newsflow.topics.registry import ENRICHED, ENTITIES, QUOTES
+from newsflow.errors import Failed
+from newsflow.local.progress import say
+
+HELP = "broker, topics, worker, ingest seeds/, show the result"
 
 
-def say(text: str) -> None:
-    print(f"--> {text}", flush=True)
+def add_arguments(parser) -> None:
+    parser.add_argument("--seeds", default="seeds", help="folder of articles to ingest (default seeds/)")
+    parser.add_argument("--timeout", type=float, default=180.0, help="give up after N seconds")
+    options.connection(parser)
+
+
+def show(found: dict[str, list[dict]]) -> None:
+    from newsflow.cli.render import render
+    from newsflow.topics.registry import ENRICHED, ENTITIES, QUOTES
 
 
 def show(found: dict[str, list[dict]]) -> None:
@@ -42,15 +49,27 @@ def show(found: dict[str, list[dict]]) -> None:
         print(render(message))
 
 
-def run(settings: Settings, seeds: str, timeout: float) -> int:
+def run(settings: Settings, args) -> int:
+    from newsflow.ingest.publish import publish
+    from newsflow.kafka.admin import create_topics
+    from newsflow.kafka.reader import all_out, collect
+    from newsflow.local.broker import LocalKafka, free_port
+    from newsflow.local.worker_process import WorkerProcess
+
+    seeds, timeout = args.seeds, args.timeout
     workdir = Path(tempfile.mkdtemp(prefix="newsflow-demo-"))
     broker = None
     worker = None
     ok = False
     try:
-        if not os.environ.get("NEWSFLOW_BOOTSTRAP"):
+        if settings.given("bootstrap"):
+            unique = uuid.uuid4().hex[:8]
+            settings = settings.override(topic_prefix=f"{settings.topic_prefix}demo-{unique}.",
+                                         app_id=f"{settings.app_id}-demo-{unique}")
+            say(f"on the given cluster, topics {settings.topic_prefix}*, group {settings.app_id}")
+        else:
             say("starting a local Apache Kafka (KRaft, single node)")
-            broker = LocalKafka(workdir / "kafka").start()
+            broker = LocalKafka(workdir / "kafka", settings=settings).start()
             settings = settings.override(bootstrap=broker.bootstrap)
         say(f"broker {settings.bootstrap}")
         settings = settings.override(web_port=free_port(), data_dir=str(workdir / "worker"))
@@ -92,6 +111,8 @@ def run(settings: Settings, seeds: str, timeout: float) -> int:
             shutil.rmtree(workdir, ignore_errors=True)
         else:
             print(f"logs kept in {workdir}", file=sys.stderr)
-    return 0 if ok else 1
+    if not ok:
+        raise Failed("the seeds did not all come out enriched")
+    return 0
 
 

@@ -1,4 +1,6 @@
-"""`newsflow enrich`: the pure core offline, articles in, enriched JSONL out."""
+"""`newsflow enrich [PATH... | -]`: the pure core offline, articles in (no path: JSONL on
+stdin), enriched JSONL out; the contract of shared/eval/score_quotes.py. Each bad article
+is reported on stderr; exit status 1 if any."""
 
 from __future__ import annotations
 
@@ -6,16 +8,27 @@ import sys
 from collections.abc import Iterator
 from itertools import islice
 
-import orjson
-
+from newsflow.cli import options
 from newsflow.config import Settings
-from newsflow.core.article import Article, BadArticle
-from newsflow.core.enrich import Enricher
-from newsflow.ingest.files import Rejected, read_articles
+
+HELP = "enrich offline: articles in, enriched JSONL on stdout"
 
 
-def run(settings: Settings, paths: list[str]) -> int:
-    """Enrich every readable article to stdout; report each bad one on stderr. Exit 1 if any."""
+def add_arguments(parser) -> None:
+    parser.add_argument("paths", nargs="*", metavar="PATH", help="files or folders; none: JSONL on stdin")
+    parser.add_argument("--model", help="spaCy model package (NEWSFLOW_MODEL)")
+    options.max_bytes(parser)
+
+
+def run(settings: Settings, args) -> int:
+    """Enrich every readable article to stdout; report each bad one on stderr."""
+    import orjson
+
+    from newsflow.core.article import Article, BadArticle
+    from newsflow.core.enrich import Enricher
+    from newsflow.ingest.files import Rejected, read_articles
+
+    paths = args.paths
     enricher = Enricher.load(settings.model, batch_size=settings.batch_size)
     failures = 0
 

@@ -1,44 +1,57 @@
-"""`newsflow tail TOPIC`: print what arrives on a topic, for people or (--json) machines."""
+"""`newsflow tail TOPIC`: print what arrives on a topic, for people or (--json) machines.
+TOPIC is a role (raw, enriched, quotes, entities, deadletter, seen) or a full topic name;
+one the cluster does not have is an error naming those it has: reading never creates a
+topic."""
 
 from __future__ import annotations
 
 import asyncio
 import sys
 
-import orjson
-from aiokafka import AIOKafkaConsumer
-
+from newsflow.cli import options
 from newsflow.config import Settings
-from newsflow.kafka.clients import MAX_REQUEST_BYTES, client_options, start
-from newsflow.cli.render import render
-from newsflow.topics.registry import TOPICS
+from newsflow.errors import UsageError
+
+HELP = "print what arrives on a topic"
+
+
+def add_arguments(parser) -> None:
+    parser.add_argument("topic", help="raw, enriched, quotes, entities, deadletter, seen (or a full name)")
+    parser.add_argument("--json", action="store_true", help="one JSON message per line")
+    parser.add_argument("--from-beginning", action="store_true", help="start at the earliest offset")
+    parser.add_argument("--max-messages", type=int, help="stop after N messages")
+    parser.add_argument("--timeout", type=float, help="stop after N seconds without a message")
+    options.connection(parser)
 
 
 def topic_name(settings: Settings, name: str) -> str:
-    """A role (raw, enriched, quotes, entities, deadletter) or a full topic name."""
+    """A role (raw, enriched, quotes, entities, deadletter, seen) or a full topic name."""
+    from newsflow.topics.registry import TOPICS
+
     for topic in TOPICS:
         if name == topic.role:
             return topic.name(settings.topic_prefix)
     return name
 
 
-def consumer(settings: Settings, *topics: str, from_beginning: bool = True) -> AIOKafkaConsumer:
-    """A group-less, read_committed consumer: reading never moves anyone's offsets."""
-    return AIOKafkaConsumer(
-        *topics,
-        **client_options(settings),
-        group_id=None,
-        enable_auto_commit=False,
-        auto_offset_reset="earliest" if from_beginning else "latest",
-        isolation_level="read_committed",
-        max_partition_fetch_bytes=MAX_REQUEST_BYTES,
-        fetch_max_bytes=MAX_REQUEST_BYTES * 2,
-    )
-
-
 async def tail(settings: Settings, args) -> int:
-    client = consumer(settings, topic_name(settings, args.topic), from_beginning=args.from_beginning)
-    await start(client, settings, "tail")
+    import orjson
+
+    from newsflow.cli.render import render
+    from newsflow.kafka.clients import admin, consumer, started
+
+    name = topic_name(settings, args.topic)
+    lister = await started(admin(settings), settings)
+    try:
+        known = await lister.list_topics()
+    finally:
+        await lister.close()
+    if name not in known:
+        ours = sorted(t for t in known if t.startswith(settings.topic_prefix))
+        raise UsageError(f"no topic {name!r} on the cluster; it has "
+                         + (", ".join(ours) if ours else f"no {settings.topic_prefix}* topics "
+                            "(newsflow topics create makes them)"))
+    client = await started(consumer(settings, name, from_beginning=args.from_beginning), settings)
     seen = 0
     try:
         while args.max_messages is None or seen < args.max_messages:
@@ -63,7 +76,4 @@ async def tail(settings: Settings, args) -> int:
 
 
 def run(settings: Settings, args) -> int:
-    try:
-        return asyncio.run(tail(settings, args))
-    except KeyboardInterrupt:
-        return 0
+    return asyncio.run(tail(settings, args))

@@ -1,15 +1,26 @@
-"""`newsflow trending`: the worker's /trending answer as a table in the terminal."""
+"""`newsflow trending`: the worker's /trending answer as a table in the terminal (or its
+JSON with --json)."""
 
 from __future__ import annotations
 
 import datetime as dt
 import json
-import sys
 import urllib.error
 import urllib.parse
 import urllib.request
 
 from newsflow.config import Settings
+from newsflow.errors import Unavailable, UsageError
+
+HELP = "the entities trending now, from a running worker"
+
+
+def add_arguments(parser) -> None:
+    parser.add_argument("--window", default="1h", help="a configured window (default 1h)")
+    parser.add_argument("--label", help="only this entity label, e.g. PERSON")
+    parser.add_argument("--limit", type=int, default=20, help="rows (default 20)")
+    parser.add_argument("--url", help="worker URL (default http://NEWSFLOW_BIND:NEWSFLOW_WEB_PORT)")
+    parser.add_argument("--json", action="store_true", help="print the JSON answer")
 
 
 def _time(ts: float) -> str:
@@ -32,19 +43,16 @@ def table(answer: dict) -> str:
     return "\n".join(lines)
 
 
-def run(settings: Settings, url: str | None, window: str, label: str | None, limit: int,
-        as_json: bool) -> int:
-    base = url or f"http://{settings.bind}:{settings.web_port}"
-    params = {"window": window, "limit": limit, **({"label": label} if label else {})}
+def run(settings: Settings, args) -> int:
+    base = args.url or f"http://{settings.bind}:{settings.web_port}"
+    params = {"window": args.window, "limit": args.limit, **({"label": args.label} if args.label else {})}
     try:
         with urllib.request.urlopen(f"{base}/trending?{urllib.parse.urlencode(params)}",
                                     timeout=10) as response:
             answer = json.load(response)
     except urllib.error.HTTPError as exc:
-        print(f"newsflow trending: {json.load(exc).get('error', exc)}", file=sys.stderr)
-        return 2
+        raise UsageError(json.load(exc).get("error", str(exc))) from None
     except OSError as exc:
-        print(f"newsflow trending: no worker answers at {base} ({exc})", file=sys.stderr)
-        return 1
-    print(json.dumps(answer) if as_json else table(answer))
+        raise Unavailable(f"no worker answers at {base} ({exc})") from None
+    print(json.dumps(answer) if args.json else table(answer))
     return 0

@@ -3,23 +3,20 @@ are), and reading the message limits the cluster gives them."""
 
 from __future__ import annotations
 
-import asyncio
-
-from aiokafka.admin import AIOKafkaAdminClient, NewTopic
+from aiokafka.admin import NewTopic
 from aiokafka.admin.config_resource import ConfigResource, ConfigResourceType
 
 from newsflow.config import Settings
-from newsflow.kafka.clients import MAX_REQUEST_BYTES, client_options, start
+from newsflow.kafka.clients import MAX_REQUEST_BYTES, admin, started
 from newsflow.topics import TOPICS
 from newsflow.topics.registry import DEAD_LETTER, ENRICHED, ENTITIES, QUOTES
 
 
 async def create_topics(settings: Settings) -> list[str]:
     """Create every missing topic; return the names that were created."""
-    admin = AIOKafkaAdminClient(**client_options(settings))
-    await start(admin, settings, "topics")
+    client = await started(admin(settings), settings)
     try:
-        existing = set(await admin.list_topics())
+        existing = set(await client.list_topics())
         wanted = [
             NewTopic(
                 name=topic.name(settings.topic_prefix),
@@ -31,24 +28,10 @@ async def create_topics(settings: Settings) -> list[str]:
             if topic.name(settings.topic_prefix) not in existing
         ]
         if wanted:
-            await admin.create_topics(wanted)
+            await client.create_topics(wanted)
         return [t.name for t in wanted]
     finally:
-        await admin.close()
-
-
-def run(settings: Settings, action: str) -> int:
-    if action == "create":
-        created = asyncio.run(create_topics(settings))
-        for topic in TOPICS:
-            name = topic.name(settings.topic_prefix)
-            state = "created" if name in created else "exists"
-            print(f"{name:40} {state:8} key: {topic.key}")
-        return 0
-    for topic in TOPICS:
-        print(f"{topic.name(settings.topic_prefix):40} {topic.schema_id:20} key: {topic.key} — "
-              f"{topic.description}")
-    return 0
+        await client.close()
 
 
 async def topic_limits(settings: Settings) -> dict[str, int]:
@@ -57,14 +40,13 @@ async def topic_limits(settings: Settings) -> dict[str, int]:
     yet are left out."""
     outputs = {topic.name(settings.topic_prefix): topic.role
                for topic in (ENRICHED, QUOTES, ENTITIES, DEAD_LETTER)}
-    admin = AIOKafkaAdminClient(**client_options(settings))
-    await admin.start()
+    client = await started(admin(settings), settings)
     try:
-        answers = await admin.describe_configs([
+        answers = await client.describe_configs([
             ConfigResource(ConfigResourceType.TOPIC, name, {"max.message.bytes": None})
             for name in outputs])
     finally:
-        await admin.close()
+        await client.close()
     limits = {}
     for answer in answers:
         for error_code, _, _, name, entries in answer.resources:

@@ -1,8 +1,9 @@
-"""Connection settings shared by every Kafka client newsflow creates: where the brokers are
-and how to authenticate to them (TLS, SASL; docs/security.md).
+"""Every Kafka client newsflow uses is built here, one way: producers, consumers, the
+admin client and faust apps, with the connection settings they share (where the brokers
+are, how to authenticate: TLS, SASL; docs/security.md), and started by ``started``.
 
-Bad connection settings and failed connections end the command with one line saying what
-to fix, not a traceback: SystemExit carries the message.
+Bad connection settings raise ConfigError, a cluster that does not answer or refuses us
+Unavailable, each with one line saying what to fix (the CLI prints it).
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import logging
 import ssl
 from dataclasses import dataclass
 
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 from aiokafka.admin import AIOKafkaAdminClient
 from aiokafka.conn import collect_hosts, create_conn
 from aiokafka.errors import (
@@ -26,6 +28,7 @@ from aiokafka.protocol.admin import SaslAuthenticateRequest_v0, SaslAuthenticate
 from aiokafka.protocol.metadata import MetadataRequest
 
 from newsflow.config import Settings
+from newsflow.errors import ConfigError, Unavailable
 from newsflow.topics.registry import TOPIC_MAX_BYTES
 
 # The largest request newsflow sends: one message as large as the raw, enriched and
@@ -64,14 +67,14 @@ def _protocol(settings: Settings) -> str:
     """The security protocol, after refusing settings that cannot work."""
     protocol = settings.security_protocol.upper()
     if protocol not in PROTOCOLS:
-        raise SystemExit(f"NEWSFLOW_SECURITY_PROTOCOL={settings.security_protocol!r} is not "
+        raise ConfigError(f"NEWSFLOW_SECURITY_PROTOCOL={settings.security_protocol!r} is not "
                          f"one of {', '.join(PROTOCOLS)}")
     if protocol.startswith("SASL_"):
         if settings.sasl_mechanism.upper() not in MECHANISMS:
-            raise SystemExit(f"NEWSFLOW_SASL_MECHANISM={settings.sasl_mechanism!r} is not one "
+            raise ConfigError(f"NEWSFLOW_SASL_MECHANISM={settings.sasl_mechanism!r} is not one "
                              f"of {', '.join(MECHANISMS)}")
         if not settings.sasl_username:
-            raise SystemExit(f"{protocol} needs NEWSFLOW_SASL_USERNAME and NEWSFLOW_SASL_PASSWORD")
+            raise ConfigError(f"{protocol} needs NEWSFLOW_SASL_USERNAME and NEWSFLOW_SASL_PASSWORD")
     return protocol
 
 
@@ -86,7 +89,7 @@ def ssl_context(settings: Settings) -> ssl.SSLContext:
             password=settings.ssl_key_password or None,
         )
     except (OSError, ssl.SSLError) as exc:
-        raise SystemExit(f"cannot load the TLS files (NEWSFLOW_SSL_CAFILE, _CERTFILE, _KEYFILE, "
+        raise ConfigError(f"cannot load the TLS files (NEWSFLOW_SSL_CAFILE, _CERTFILE, _KEYFILE, "
                          f"_KEY_PASSWORD): {exc}") from None
     context.check_hostname = settings.ssl_check_hostname
     return context
@@ -136,31 +139,44 @@ class _Held(logging.Filter):
         return False
 
 
-async def start(client, settings: Settings, command: str) -> None:
-    """``client.start()``; if no broker can be reached, close the client and exit with one
-    line saying why. aiokafka's own log lines meanwhile are held back: shown if it started,
-    dropped (as said better by that line) if not."""
+async def started(client, settings: Settings):
+    """``client``, started: the one way every Kafka client of newsflow starts. If it cannot
+    start, it is closed again; when no broker could be reached, Unavailable is raised with
+    one line saying why. aiokafka's own log lines meanwhile are held back: shown if it
+    started, dropped (as said better by that line) if not."""
     aiokafka_log, held = logging.getLogger("aiokafka"), _Held()
     aiokafka_log.addFilter(held)
     try:
         await client.start()
-    except KafkaConnectionError:
-        await (client.close() if isinstance(client, AIOKafkaAdminClient) else client.stop())
-        problem = await diagnose(settings)
-        text = problem.text if problem else f"cannot bootstrap from Kafka at {settings.bootstrap}"
-        raise SystemExit(f"newsflow {command}: {text}") from None
-    finally:
+    except BaseException as exc:
         aiokafka_log.removeFilter(held)
+        await _closed(client)
+        if not isinstance(exc, KafkaConnectionError):
+            raise
+        problem = await diagnose(settings)
+        raise Unavailable(problem.text if problem else
+                          f"cannot bootstrap from Kafka at {settings.bootstrap}") from None
+    aiokafka_log.removeFilter(held)
     for record in held.records:
         aiokafka_log.handle(record)
+    return client
 
 
-async def check(settings: Settings, command: str) -> None:
-    """Exit with one line if the first bootstrap server refuses us: for the worker, whose
-    faust clients would end in a traceback."""
+async def _closed(client) -> None:
+    """Stop (or, for the admin client, close) a client, whatever state it is in."""
+    try:
+        await asyncio.wait_for(
+            client.close() if isinstance(client, AIOKafkaAdminClient) else client.stop(), 10)
+    except Exception:  # noqa: BLE001 - it failed to start: nothing more to say
+        pass
+
+
+async def check(settings: Settings) -> None:
+    """Unavailable with one line if the first bootstrap server refuses us: for the worker,
+    whose faust clients would end in a traceback."""
     problem = await diagnose(settings)
     if problem:
-        raise SystemExit(f"newsflow {command}: {problem.text}")
+        raise Unavailable(problem.text)
 
 
 @dataclass(frozen=True, slots=True)
@@ -204,3 +220,48 @@ async def diagnose(settings: Settings) -> Problem | None:
     finally:
         conn.close()
     return None
+
+
+def producer(settings: Settings, linger_ms: int = 5, **options) -> AIOKafkaProducer:
+    """An idempotent producer, acks=all, that takes the largest message the topics do;
+    ``options`` (transactional_id, transaction_timeout_ms, ...) go to aiokafka."""
+    return AIOKafkaProducer(**client_options(settings), enable_idempotence=True, acks="all",
+                            linger_ms=linger_ms, max_request_size=MAX_REQUEST_BYTES, **options)
+
+
+def fenced_producer(settings: Settings, transactional_id: str | None) -> "FencedProducer":
+    """The worker's producer: transactional (with an id) and fenced by its consumer's group
+    generation (kafka.fenced_commit); without an id, a plain idempotent one."""
+    from newsflow.kafka.fenced_commit import FencedProducer
+
+    transactional = ({"transactional_id": transactional_id,
+                      "transaction_timeout_ms": settings.transaction_timeout_ms}
+                     if transactional_id else {})
+    return FencedProducer(**client_options(settings), enable_idempotence=True, acks="all",
+                          linger_ms=5, max_request_size=MAX_REQUEST_BYTES, **transactional)
+
+
+def consumer(settings: Settings, *topics: str, group_id: str | None = None,
+             from_beginning: bool = True, **options) -> AIOKafkaConsumer:
+    """A read_committed consumer taking the largest message the topics do, offsets
+    committed by hand; group-less unless ``group_id`` (reading never moves anyone's
+    offsets)."""
+    return AIOKafkaConsumer(
+        *topics, **client_options(settings), group_id=group_id, enable_auto_commit=False,
+        auto_offset_reset="earliest" if from_beginning else "latest",
+        isolation_level="read_committed", max_partition_fetch_bytes=MAX_REQUEST_BYTES,
+        fetch_max_bytes=MAX_REQUEST_BYTES * 2, **options)
+
+
+def admin(settings: Settings) -> AIOKafkaAdminClient:
+    return AIOKafkaAdminClient(**client_options(settings))
+
+
+def faust_app(settings: Settings, app_id: str, **options) -> "faust.App":
+    """A faust app on the cluster, raw keys and values, acks=all, taking the largest
+    message the topics do; ``options`` go to faust.App."""
+    import faust  # slow to import; only the worker (and the bench's naive worker) need it
+
+    return faust.App(app_id, **faust_options(settings), key_serializer="raw",
+                     value_serializer="raw", consumer_max_fetch_size=MAX_REQUEST_BYTES,
+                     producer_max_request_size=MAX_REQUEST_BYTES, producer_acks=-1, **options)

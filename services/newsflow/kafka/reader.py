@@ -1,4 +1,5 @@
-"""Reading newsflow topics until a condition holds (the demo, the tests, the benchmarks)."""
+"""Reading newsflow topics: to their ends (the audit), or until a condition holds (the
+demo, the tests, the benchmarks)."""
 
 from __future__ import annotations
 
@@ -7,8 +8,10 @@ from collections.abc import Callable
 
 import orjson
 
+from aiokafka import TopicPartition
+
 from newsflow.config import Settings
-from newsflow.cli.tail import consumer
+from newsflow.kafka.clients import admin, consumer, started
 from newsflow.topics.registry import by_role
 
 
@@ -22,9 +25,8 @@ async def collect(
     metadata under "_record", until ``done(found)`` or the timeout. Records that are no
     JSON object (bad input on the raw topic) come as {"_bytes": value}."""
     names = {by_role(role).name(settings.topic_prefix): role for role in roles}
-    client = consumer(settings, *names)
+    client = await started(consumer(settings, *names), settings)
     found: dict[str, list[dict]] = {role: [] for role in roles}
-    await client.start()
     deadline = time.monotonic() + timeout
     try:
         while not done(found) and time.monotonic() < deadline:
@@ -71,3 +73,30 @@ def all_out(ids: set[str]) -> Callable[[dict[str, list[dict]]], bool]:
         return ids <= finished
 
     return done
+
+
+async def read_topic(settings: Settings, topic: str):
+    """Every committed record of ``topic`` up to its end when called."""
+    describer = await started(admin(settings), settings)
+    try:
+        (described,) = await describer.describe_topics([topic])
+    finally:
+        await describer.close()
+    tps = [TopicPartition(topic, p["partition"]) for p in described["partitions"]]
+    client = await started(consumer(settings), settings)
+    try:
+        client.assign(tps)
+        ends = await client.end_offsets(tps)
+        await client.seek_to_beginning(*tps)
+        pending = {tp for tp in tps if ends[tp] > 0}
+        while pending:
+            batch = await client.getmany(*pending, timeout_ms=1000)
+            for tp, records in batch.items():
+                for record in records:
+                    if record.offset < ends[tp]:
+                        yield record
+            for tp in list(pending):
+                if await client.position(tp) >= ends[tp]:
+                    pending.discard(tp)
+    finally:
+        await client.stop()

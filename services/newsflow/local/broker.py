@@ -9,9 +9,7 @@ from __future__ import annotations
 
 import base64
 import logging
-import os
 import shutil
-import signal
 import socket
 import subprocess
 import time
@@ -36,15 +34,14 @@ _LOGIN_MODULES = {"PLAIN": "org.apache.kafka.common.security.plain.PlainLoginMod
                      for m in SCRAM_MECHANISMS}}
 
 
-def cache_dir() -> Path:
+def cache_dir(settings: Settings) -> Path:
     """Where the jars live: NEWSFLOW_KAFKA_CACHE, else ~/.cache/newsflow/kafka."""
-    default = Path.home() / ".cache" / "newsflow" / "kafka"
-    return Path(os.environ.get("NEWSFLOW_KAFKA_CACHE", default))
+    return Path(settings.kafka_cache or Path.home() / ".cache" / "newsflow" / "kafka")
 
 
-def ensure_jars() -> Path:
+def ensure_jars(settings: Settings) -> Path:
     """The folder of broker jars, resolved with Maven on first use."""
-    libs = cache_dir() / "libs"
+    libs = cache_dir(settings) / "libs"
     if any(libs.glob("kafka_2.13-*.jar")):
         return libs
     if shutil.which("mvn") is None:
@@ -105,12 +102,15 @@ class LocalKafka:
 
     def __init__(self, data_dir: Path, port: int | None = None, extra_config: dict | None = None,
                  sasl_users: dict[str, str] | None = None, controller_port: int | None = None,
-                 sasl_mechanisms: tuple[str, ...] = (SCRAM,), tls: BrokerTls | None = None):
+                 sasl_mechanisms: tuple[str, ...] = (SCRAM,), tls: BrokerTls | None = None,
+                 settings: Settings | None = None):
         unknown = set(sasl_mechanisms) - set(MECHANISMS)
         if unknown or not sasl_mechanisms:
             raise ValueError(f"SASL mechanisms are some of {MECHANISMS}, not {sasl_mechanisms}")
         if tls is not None and not sasl_users:
             raise ValueError("tls is for the SASL_SSL listener: give sasl_users too")
+        # the jar cache and the heap (NEWSFLOW_KAFKA_CACHE, NEWSFLOW_KAFKA_HEAP)
+        self.settings = settings if settings is not None else Settings.from_env()
         self.data_dir = Path(data_dir)
         self.port = port or free_port()
         self.controller_port = controller_port or free_port()
@@ -213,7 +213,7 @@ class LocalKafka:
         secret.write_text(f"{mechanism}=password={password.replace(chr(92), chr(92) * 2)}\n")
         try:
             subprocess.run(
-                self._java(ensure_jars(), "kafka.admin.ConfigCommand", "--bootstrap-server",
+                self._java(ensure_jars(self.settings), "kafka.admin.ConfigCommand", "--bootstrap-server",
                            f"127.0.0.1:{self.internal_port}", "--alter", "--entity-type", "users",
                            "--entity-name", user, "--add-config-file", str(secret)),
                 check=True, capture_output=True, timeout=timeout)
@@ -223,7 +223,7 @@ class LocalKafka:
             secret.unlink()
 
     def _java(self, libs: Path, *args: str) -> list[str]:
-        heap = os.environ.get("NEWSFLOW_KAFKA_HEAP", "512m")
+        heap = self.settings.kafka_heap
         return [
             "java", f"-Xmx{heap}", f"-Xms{heap}", "-XX:+UseG1GC", "-Djava.awt.headless=true",
             f"-Dlog4j2.configurationFile={DEPLOY / 'log4j2.properties'}",
@@ -232,7 +232,7 @@ class LocalKafka:
 
     def start(self, timeout: float = 90.0) -> "LocalKafka":
         """Format storage if new, start the broker, and wait until it serves clients."""
-        libs = ensure_jars()
+        libs = ensure_jars(self.settings)
         self.data_dir.mkdir(parents=True, exist_ok=True)
         config = self._write_config()
         if not (self.data_dir / "logs" / "meta.properties").exists():
@@ -283,24 +283,3 @@ class LocalKafka:
 
     def __exit__(self, *exc: object) -> None:
         self.stop()
-
-
-def run_forever(settings: Settings, port: int, data_dir: str | None, fetch_only: bool = False) -> int:
-    """`newsflow broker`: run until SIGINT/SIGTERM, keeping data between runs."""
-    if fetch_only:
-        print(ensure_jars())
-        return 0
-    broker = LocalKafka(Path(data_dir or Path(settings.data_dir) / "kafka"), port=port)
-    broker.start()
-    print(f"Kafka ready on {broker.bootstrap} (data and logs in {broker.data_dir}); Ctrl-C stops it",
-          flush=True)
-    # The handler only forwards the signal: the main thread, waiting on the process,
-    # then runs the clean stop below (stopping from the handler would deadlock).
-    signal.signal(signal.SIGTERM, lambda *_: broker.process.send_signal(signal.SIGTERM))
-    try:
-        broker.process.wait()
-    except KeyboardInterrupt:
-        pass
-    finally:
-        broker.stop()
-    return 0

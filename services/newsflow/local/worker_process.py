@@ -7,14 +7,13 @@ import subprocess
 import sys
 import time
 import urllib.request
-from dataclasses import fields
 from pathlib import Path
 
-from newsflow.config import Settings
+from newsflow.config import Settings, settable
 from newsflow.local.processes import tail, terminate
 
 # Every setting goes to the child, so that it runs with exactly the parent's Settings.
-SETTING_ENV = {field.name: f"NEWSFLOW_{field.name.upper()}" for field in fields(Settings)}
+SETTING_ENV = {field.name: f"NEWSFLOW_{field.name.upper()}" for field in settable(Settings)}
 WORKER_COMMAND = ("-m", "newsflow.cli", "worker")
 
 

@@ -22,9 +22,9 @@ import faust
 import mode
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
-from newsflow import logs, metrics
+from newsflow import metrics
 from newsflow.config import Settings
-from newsflow.kafka.clients import MAX_REQUEST_BYTES, check, faust_options
+from newsflow.kafka.clients import faust_app
 from newsflow.worker import trending_app
 from newsflow.worker.faust_consumer import read_committed
 from newsflow.worker.observe import BrokerProbe
@@ -43,20 +43,14 @@ def create_app(settings: Settings, processor: TransactionalProcessor | None
     starts its children only once its own group has recovered, which after a crash waits
     for the dead member to time out."""
     roles = settings.worker_roles
-    app = faust.App(
-        f"{settings.app_id}-trending",
-        **faust_options(settings),
-        key_serializer="raw",
-        value_serializer="raw",
+    app = faust_app(
+        settings, f"{settings.app_id}-trending",
         datadir=str(Path(settings.data_dir) / "faust"),
         web_bind=settings.bind,
         web_host=settings.web_host or settings.bind,
         web_port=settings.web_port,
         topic_partitions=settings.partitions,
         consumer_auto_offset_reset="earliest",
-        consumer_max_fetch_size=MAX_REQUEST_BYTES,
-        producer_max_request_size=MAX_REQUEST_BYTES,
-        producer_acks=-1,
         # faust's default of 60 s keeps a crashed worker's trending partitions (and the
         # restarted worker's recovery) waiting a minute; the enrichment loop's group uses 10
         broker_session_timeout=10.0,
@@ -130,25 +124,3 @@ def _enrichment_service(app: faust.App, processor: TransactionalProcessor,
         await probe.update_lag(processor.assignment(), processor.highwater)
 
     return EnrichmentLoop()
-
-
-def run(settings: Settings) -> int:
-    """Check the connection and, for the enrich role, start the enrichment process with
-    its model first (fail fast with one clear line), then run the faust worker until
-    stopped."""
-    roles = settings.worker_roles
-    asyncio.run(check(settings, "worker"))
-    processor = TransactionalProcessor(settings) if "enrich" in roles else None
-    if processor is not None:
-        try:
-            asyncio.run(processor.start())
-        except RuntimeError as exc:
-            raise SystemExit(f"newsflow worker: {exc}") from None
-    Path(settings.data_dir).mkdir(parents=True, exist_ok=True)
-    app, services = create_app(settings, processor)
-    worker = faust.Worker(
-        app, *services, loglevel=settings.log_level.upper(), quiet=True,
-        logging_config=logs.dict_config(settings.log_level, settings.log_format),
-    )
-    worker.execute_from_commandline()
-    return 0

@@ -22,12 +22,12 @@ import time
 from dataclasses import dataclass, field
 
 import orjson
-from aiokafka import AIOKafkaConsumer, TopicPartition
+from aiokafka import TopicPartition
 
 from newsflow import metrics
 from newsflow.config import Settings
 from newsflow.core.article import Article, BadArticle
-from newsflow.kafka.clients import client_options
+from newsflow.kafka.clients import consumer, started
 from newsflow.topics.registry import SEEN
 from newsflow.worker.pipeline import Incoming, parse
 
@@ -183,26 +183,20 @@ class SeenStore:
     async def _restore(self, partitions: set[int], stop: asyncio.Event) -> None:
         topic = SEEN.name(self.settings.topic_prefix)
         tps = [TopicPartition(topic, p) for p in partitions]
-        consumer = AIOKafkaConsumer(
-            **client_options(self.settings),
-            group_id=None,
-            enable_auto_commit=False,
-            isolation_level="read_committed",
-        )
-        await consumer.start()
+        reader = await started(consumer(self.settings), self.settings)
         floors: dict[int, int] = {}
         ids: dict[int, set[str]] = {p: set() for p in partitions}
         # An orphaned transaction holds the last stable offset back until it is aborted.
         patience = 3 * self.settings.transaction_timeout_ms / 1000 + 30
         deadline = time.monotonic() + patience
         try:
-            consumer.assign(tps)
-            await consumer.seek_to_beginning(*tps)
+            reader.assign(tps)
+            await reader.seek_to_beginning(*tps)
             pending = set(tps)
             while pending and not stop.is_set():
                 if time.monotonic() > deadline:
                     raise TimeoutError(f"seen partitions {sorted(partitions)} not stable")
-                batch = await consumer.getmany(*pending, timeout_ms=POLL_MS)
+                batch = await reader.getmany(*pending, timeout_ms=POLL_MS)
                 for tp, records in batch.items():
                     for record in records:
                         seen = orjson.loads(record.value)
@@ -211,13 +205,13 @@ class SeenStore:
                         if seen["article_id"] is not None:
                             ids[tp.partition].add(seen["article_id"])
                 for tp in list(pending):
-                    highwater = consumer.highwater(tp)
-                    stable = consumer.last_stable_offset(tp)
+                    highwater = reader.highwater(tp)
+                    stable = reader.last_stable_offset(tp)
                     if (highwater is not None and stable == highwater
-                            and await consumer.position(tp) >= highwater):
+                            and await reader.position(tp) >= highwater):
                         pending.discard(tp)
         finally:
-            await consumer.stop()
+            await reader.stop()
         if stop.is_set():
             return
         self.floors.update({p: floors.get(p, 0) for p in partitions})

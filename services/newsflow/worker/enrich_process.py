@@ -30,6 +30,7 @@ from dataclasses import dataclass
 from multiprocessing.connection import Connection
 
 from newsflow import logs, metrics
+from newsflow.errors import ConfigError, NewsflowError
 from newsflow.core.article import Article, BadArticle
 from newsflow.worker.pipeline import Outgoing, published
 
@@ -84,7 +85,7 @@ class EnrichProcess:
         return self._process.pid if self._process is not None else None
 
     async def start(self) -> None:
-        """A child with the model loaded (raises RuntimeError with its reason if it can't)."""
+        """A child with the model loaded (ConfigError with its reason if it can't)."""
         if self.ready:
             return
         ours, theirs = socket.socketpair()
@@ -98,10 +99,10 @@ class EnrichProcess:
             hello = await asyncio.wait_for(self._receive(), START_SECONDS)
         except (EOFError, OSError, asyncio.TimeoutError):
             self.kill()
-            raise RuntimeError(f"the enrichment process did not start (exit {process.poll()})") from None
+            raise NewsflowError(f"the enrichment process did not start (exit {process.poll()})") from None
         if isinstance(hello, BaseException):
             self.kill()
-            raise RuntimeError(f"the enrichment process cannot load the model: {hello}")
+            raise ConfigError(f"the enrichment process cannot load the model: {hello}")
         metrics.ENRICH_PROCESS_STARTS.inc()
         self._started_mb = _rss_mb(process.pid)
         log.info("enrichment process %d ready in %.1fs (budget %.0fs, %d MiB per request)",

@@ -13,7 +13,7 @@ from aiokafka.admin import AIOKafkaAdminClient
 
 from newsflow import metrics
 from newsflow.config import Settings
-from newsflow.kafka.clients import client_options
+from newsflow.kafka.clients import admin, started
 
 log = logging.getLogger(__name__)
 
@@ -28,9 +28,7 @@ class BrokerProbe:
 
     async def _client(self) -> AIOKafkaAdminClient:
         if self._admin is None:
-            admin = AIOKafkaAdminClient(**client_options(self.settings))
-            await admin.start()
-            self._admin = admin
+            self._admin = await started(admin(self.settings), self.settings)
         return self._admin
 
     async def _reset(self) -> None:

@@ -49,10 +49,11 @@ from aiokafka.errors import (
 
 from newsflow import metrics
 from newsflow.config import Settings
+from newsflow.errors import ConfigError
 from newsflow.core.article import BadArticle
 from newsflow.kafka.admin import topic_limits
-from newsflow.kafka.clients import MAX_REQUEST_BYTES, client_options, diagnose
-from newsflow.kafka.fenced_commit import FencedProducer, GroupFenced, member_of
+from newsflow.kafka.clients import consumer, diagnose, fenced_producer, started
+from newsflow.kafka.fenced_commit import GroupFenced, member_of
 from newsflow.topics.registry import RAW, SEEN
 from newsflow.worker.dedupe import SeenStore, Triage
 from newsflow.worker.enrich_process import Budget, EnrichProcess
@@ -85,7 +86,7 @@ class TransactionalProcessor:
 
     def __init__(self, settings: Settings, stop: asyncio.Event | None = None):
         if settings.guarantee not in GUARANTEES:
-            raise SystemExit(f"NEWSFLOW_GUARANTEE={settings.guarantee!r}: use one of {GUARANTEES}")
+            raise ConfigError(f"NEWSFLOW_GUARANTEE={settings.guarantee!r}: use one of {GUARANTEES}")
         self.settings = settings
         self.stop_event = stop or asyncio.Event()
         self.exactly_once = settings.guarantee == "exactly_once"
@@ -197,40 +198,19 @@ class TransactionalProcessor:
             log.info("message limits by topic: %s", limits)
         if self._producer is None:
             # With a transactional id, starting fences the predecessor and ends its transaction.
-            self._producer = await _started(self._new_producer())
+            tid = transactional_id(self.settings) if self.exactly_once else None
+            self._producer = await started(fenced_producer(self.settings, tid), self.settings)
         if self._stale and self._consumer is not None:
             async with self._lock:
                 partitions = {tp.partition for tp in self._consumer.assignment()}
                 await self.seen.restore(partitions, self.stop_event)
         self._stale = False
         if self._consumer is None:
-            consumer = await _started(self._new_consumer())
+            reader = await started(consumer(self.settings, group_id=self.settings.app_id),
+                                   self.settings)
             self._owned = set()
-            consumer.subscribe([RAW.name(self.settings.topic_prefix)], listener=_Rebalance(self))
-            self._consumer = consumer
-
-    def _new_producer(self) -> AIOKafkaProducer:
-        transactional = {"transactional_id": transactional_id(self.settings),
-                         "transaction_timeout_ms": self.settings.transaction_timeout_ms}
-        return FencedProducer(
-            **client_options(self.settings),
-            enable_idempotence=True,
-            acks="all",
-            linger_ms=5,
-            max_request_size=MAX_REQUEST_BYTES,
-            **(transactional if self.exactly_once else {}),
-        )
-
-    def _new_consumer(self) -> AIOKafkaConsumer:
-        return AIOKafkaConsumer(
-            **client_options(self.settings),
-            group_id=self.settings.app_id,
-            isolation_level="read_committed",
-            enable_auto_commit=False,
-            auto_offset_reset="earliest",
-            max_partition_fetch_bytes=MAX_REQUEST_BYTES,
-            fetch_max_bytes=MAX_REQUEST_BYTES * 2,
-        )
+            reader.subscribe([RAW.name(self.settings.topic_prefix)], listener=_Rebalance(self))
+            self._consumer = reader
 
     async def _consume(self) -> None:
         while not self.stop_event.is_set() and self.refused is None:
@@ -461,16 +441,6 @@ async def _wait(event: asyncio.Event, seconds: float) -> None:
         await asyncio.wait_for(event.wait(), seconds)
     except asyncio.TimeoutError:
         pass
-
-
-async def _started(client):
-    """``client`` started, or stopped again and the error raised."""
-    try:
-        await client.start()
-    except BaseException:
-        await _quietly(client.stop())
-        raise
-    return client
 
 
 async def _quietly(awaitable) -> bool:

@@ -19,21 +19,12 @@ Time is event time: the record timestamp, which the worker copies from the raw a
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-_DURATION = re.compile(r"^(\d+)([smhd])$")
-_UNIT_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+from newsflow.config import parse_duration
+
 CO_OCCURRING_KEPT = 20
-
-
-def parse_duration(text: str) -> int:
-    """Seconds in "90s", "15m", "1h", "7d"."""
-    match = _DURATION.match(text.strip())
-    if not match or int(match.group(1)) == 0:
-        raise ValueError(f"not a duration: {text!r} (use e.g. 30m, 1h, 24h, 7d)")
-    return int(match.group(1)) * _UNIT_SECONDS[match.group(2)]
 
 
 @dataclass(frozen=True, slots=True)

@@ -37,7 +37,7 @@ def canonical_url(url: str) -> str | None:
     return urlunsplit((parts.scheme.lower(), userinfo + at + host, parts.path or "/", query, ""))
 
 
-class SeenStore:
+class FeedMemory:
     """The sqlite file NEWSFLOW_DATA_DIR/feeds.sqlite3."""
 
     def __init__(self, data_dir: str):

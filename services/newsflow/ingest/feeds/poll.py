@@ -27,7 +27,7 @@ from newsflow.core.dates import parse_date
 from newsflow.ingest.feeds.documents import FeedError, parse_feed
 from newsflow.ingest.feeds.pages import Extracted, Unreadable, from_page, html_to_text
 from newsflow.ingest.feeds.fetcher import Fetcher, FetchError
-from newsflow.ingest.feeds.memory import SeenStore, canonical_url
+from newsflow.ingest.feeds.memory import FeedMemory, canonical_url
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,7 +54,7 @@ class _Candidate:
     updated: str
 
 
-async def poll(fetcher: Fetcher, store: SeenStore, feed_url: str, max_bytes: int) -> Poll:
+async def poll(fetcher: Fetcher, store: FeedMemory, feed_url: str, max_bytes: int) -> Poll:
     """The feed's new and changed items (none on a 304 or a failed fetch); never raises."""
     etag, modified = store.validators(feed_url)
     result = Poll(feed_url, etag=etag, modified=modified)
@@ -66,7 +66,7 @@ async def poll(fetcher: Fetcher, store: SeenStore, feed_url: str, max_bytes: int
     return result
 
 
-async def _poll(fetcher: Fetcher, store: SeenStore, result: Poll, max_bytes: int) -> None:
+async def _poll(fetcher: Fetcher, store: FeedMemory, result: Poll, max_bytes: int) -> None:
     limits, feed_url = fetcher.limits, result.feed_url
     deadline = asyncio.get_running_loop().time() + limits.poll_deadline
     headers = {k: v for k, v in (("If-None-Match", result.etag),
@@ -110,7 +110,7 @@ async def _poll(fetcher: Fetcher, store: SeenStore, result: Poll, max_bytes: int
             result.items.append(Item(article, candidate.key or article.id, candidate.updated))
 
 
-def _new_entries(entries: list, base: str, store: SeenStore, limit: int
+def _new_entries(entries: list, base: str, store: FeedMemory, limit: int
                  ) -> tuple[list[_Candidate], bool]:
     """The first ``limit`` entries not published before (each link once), and whether
     there are more."""

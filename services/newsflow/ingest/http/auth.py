@@ -14,6 +14,7 @@ import time
 from collections.abc import Callable, Iterable
 
 from newsflow.config import Settings
+from newsflow.errors import ConfigError
 
 log = logging.getLogger(__name__)
 
@@ -23,7 +24,7 @@ RECHECK_SECONDS = 1.0  # the token file is looked at (one stat) at most this oft
 _TOKEN = re.compile(r"[A-Za-z0-9\-._~+/]+=*")
 
 
-class DoorError(ValueError):
+class DoorError(ConfigError):
     """Settings that cannot make a safe door; the message says which to fix."""
 
 

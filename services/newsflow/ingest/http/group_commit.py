@@ -29,8 +29,7 @@ from aiokafka.errors import KafkaError
 
 from newsflow import metrics
 from newsflow.config import Settings
-from newsflow.ingest.publish import producer
-from newsflow.kafka.clients import start
+from newsflow.kafka.clients import producer, started
 
 log = logging.getLogger(__name__)
 
@@ -40,7 +39,7 @@ CLOSE_SECONDS = 10.0
 MAX_BACKOFF_SECONDS = 10.0
 
 
-class Unavailable(Exception):
+class NotPublished(Exception):
     """The broker did not take the articles in time; none of them will ever be visible."""
 
 
@@ -55,7 +54,7 @@ class _Request:
 class GroupCommit:
     """Publishes lists of (key, value) to ``topic``, each all or nothing, in transactions
     shared by concurrent callers. :meth:`publish` returns once committed, or raises
-    Unavailable within ``ack_timeout`` seconds (past it only while a commit already sent
+    NotPublished within ``ack_timeout`` seconds (past it only while a commit already sent
     is in progress: its outcome is the answer)."""
 
     def __init__(self, settings: Settings, topic: str, transactional_id: str, ack_timeout: float,
@@ -68,7 +67,7 @@ class GroupCommit:
         self._reachable = True  # from the probe
 
     async def start(self) -> None:
-        """Connect (SystemExit with one line if no broker answers) and begin serving."""
+        """Connect (errors.Unavailable, one line, if no broker answers) and begin serving."""
         for lane in self._lanes:
             await lane.start()
         self._tasks = [asyncio.create_task(self._commit_groups(lane)) for lane in self._lanes]
@@ -93,7 +92,7 @@ class GroupCommit:
 
     async def publish(self, records: list[tuple[bytes, bytes]]) -> None:
         if self.problem:
-            raise Unavailable(self.problem)
+            raise NotPublished(self.problem)
         loop = asyncio.get_running_loop()
         request = _Request(records, loop.time() + self.ack_timeout)
         self._queue.append(request)
@@ -103,7 +102,7 @@ class GroupCommit:
         except TimeoutError:
             if not request.taken:  # still queued behind stuck transactions: never sent
                 self._queue.remove(request)
-                raise Unavailable(f"not acknowledged within {self.ack_timeout:g}s") from None
+                raise NotPublished(f"not acknowledged within {self.ack_timeout:g}s") from None
             await request.answer
 
     async def _commit_groups(self, lane: "_Lane") -> None:
@@ -147,7 +146,7 @@ class _Lane:
 
     async def start(self) -> None:
         self.producer = self._new_producer()
-        await start(self.producer, self._settings, "serve-ingest")
+        await started(self.producer, self._settings)
 
     async def transaction(self, group: list[_Request]) -> None:
         producer, began = self.producer, False
@@ -178,7 +177,7 @@ class _Lane:
         detail = (f"not acknowledged within {timeout:g}s" if isinstance(exc, TimeoutError)
                   else f"not acknowledged: {exc!r}")
         for request in group:
-            request.answer.set_exception(Unavailable(detail))
+            request.answer.set_exception(NotPublished(detail))
         metrics.HTTP_INGEST_TRANSACTIONS.labels("aborted").inc()
         log.warning("%d request(s) answered 503 (%s); aborting their transaction", len(group), detail)
         self.problem = "aborting a transaction that was not acknowledged in time"

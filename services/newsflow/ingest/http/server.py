@@ -14,7 +14,6 @@ answers) need no token. Limits and their settings: docs/ingestion.md, docs/secur
 from __future__ import annotations
 
 import asyncio
-import signal
 import socket
 import ssl
 import time
@@ -28,7 +27,7 @@ from newsflow import metrics
 from newsflow.config import Settings
 from newsflow.core.article import Article, BadArticle
 from newsflow.core.parse import from_message
-from newsflow.ingest.http.group_commit import GroupCommit, Unavailable
+from newsflow.ingest.http.group_commit import GroupCommit, NotPublished
 from newsflow.ingest.http.guard import (
     Budget,
     ConnectionCap,
@@ -108,7 +107,7 @@ def _authenticate(tokens: Tokens):
 def make_app(settings: Settings, max_in_flight: int = MAX_IN_FLIGHT, *,
              tokens: Tokens | None = None, transactional_id: str | None = None
              ) -> web.Application:
-    """The application; it connects its publisher on start-up (SystemExit with one line if
+    """The application; it connects its publisher on start-up (errors.Unavailable, one line, if
     no broker answers). ``transactional_id`` default: one of its own, unique (serve() gives
     a stable one, so that a restart fences its predecessor)."""
     tokens = tokens or Tokens(settings.ingest_tokens, settings.ingest_tokens_file)
@@ -150,7 +149,7 @@ def make_app(settings: Settings, max_in_flight: int = MAX_IN_FLIGHT, *,
             return _refuse(429, "busy", "too many articles in flight; retry later", retry=True)
         try:
             await publisher.publish([_record(article) for article in articles])
-        except Unavailable as exc:
+        except NotPublished as exc:
             return _refuse(503, "broker_unavailable", str(exc), retry=True)
         finally:
             in_flight.give(len(articles))
@@ -237,27 +236,3 @@ async def serve(settings: Settings, port: int, door: Door) -> Serving:
         ConnectionCap(runner.server, door.max_connections), settings.bind, port, ssl=door.tls,
         ssl_handshake_timeout=settings.ingest_header_timeout_seconds if door.tls else None)
     return Serving(server.sockets[0].getsockname()[1], server, runner)
-
-
-async def _serve_until_stopped(settings: Settings, port: int, door: Door) -> None:
-    serving = await serve(settings, port, door)
-    scheme = "https" if door.tls else "http"
-    print(f"newsflow serve-ingest: {scheme}://{settings.bind}:{serving.port}"
-          f"{'' if door.tokens.configured else ' (no token required)'}", flush=True)
-    loop, stopping = asyncio.get_running_loop(), asyncio.Event()
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        loop.add_signal_handler(sig, stopping.set)
-    loop.add_signal_handler(signal.SIGHUP, door.tokens.reload)
-    try:
-        await stopping.wait()
-    finally:
-        await serving.stop()
-
-
-def run(settings: Settings, port: int) -> int:
-    try:
-        door = Door.from_settings(settings)
-    except DoorError as exc:
-        raise SystemExit(f"newsflow serve-ingest: {exc}") from None
-    asyncio.run(_serve_until_stopped(settings, port, door))
-    return 0

@@ -17,7 +17,7 @@ from newsflow.ingest.feeds import fetcher as politeness
 from newsflow.ingest.feeds.poll import poll
 from newsflow.ingest.feeds.policy import REFUSED, AllowList
 from newsflow.ingest.feeds.fetcher import Fetcher, FetchError, Limits
-from newsflow.ingest.feeds.memory import SeenStore
+from newsflow.ingest.feeds.memory import FeedMemory
 from tests.fixtures.feeds.hostile import (SECRET_TEXT, HostileServer, SecretServer,
                                           billion_laughs, local_path_feed, rss)
 from tests.fixtures.feeds.server import FeedServer
@@ -43,7 +43,7 @@ async def secret():
 
 @pytest.fixture
 def store(tmp_path):
-    store = SeenStore(str(tmp_path))
+    store = FeedMemory(str(tmp_path))
     yield store
     store.close()
 

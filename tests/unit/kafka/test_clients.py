@@ -12,6 +12,7 @@ import pytest
 
 from newsflow.config import Settings
 from newsflow.kafka.clients import client_options, faust_options
+from newsflow.errors import ConfigError
 
 SCRAM = {"security_protocol": "SASL_PLAINTEXT", "sasl_mechanism": "SCRAM-SHA-256",
          "sasl_username": "alice", "sasl_password": "s3cret-pw"}
@@ -64,12 +65,12 @@ def test_client_certificate_with_encrypted_key(tls_files):
     settings = Settings(security_protocol="SSL", ssl_cafile=str(cert), ssl_certfile=str(cert),
                         ssl_keyfile=str(key), ssl_key_password="keypass")
     assert isinstance(client_options(settings)["ssl_context"], ssl.SSLContext)
-    with pytest.raises(SystemExit, match="NEWSFLOW_SSL_CAFILE"):
+    with pytest.raises(ConfigError, match="NEWSFLOW_SSL_CAFILE"):
         client_options(settings.override(ssl_key_password="wrong"))
 
 
 def test_missing_tls_file_is_named_in_one_line(tmp_path):
-    with pytest.raises(SystemExit, match="cannot load the TLS files"):
+    with pytest.raises(ConfigError, match="cannot load the TLS files"):
         client_options(Settings(security_protocol="SSL", ssl_cafile=str(tmp_path / "none.pem")))
 
 
@@ -79,9 +80,9 @@ def test_missing_tls_file_is_named_in_one_line(tmp_path):
     (Settings(security_protocol="SASL_SSL"), "SASL_SSL needs NEWSFLOW_SASL_USERNAME"),
 ])
 def test_settings_that_cannot_work_are_refused(settings, message):
-    with pytest.raises(SystemExit, match=message):
+    with pytest.raises(ConfigError, match=message):
         client_options(settings)
-    with pytest.raises(SystemExit, match=message):
+    with pytest.raises(ConfigError, match=message):
         faust_options(settings)
 
 
@@ -132,12 +133,12 @@ def test_config_file_under_environment_under_flags(tmp_path):
 def test_bad_config_file_is_refused_in_one_line(tmp_path, content, message):
     path = tmp_path / "bad.toml"
     path.write_text(content + "\n")
-    with pytest.raises(SystemExit, match=message):
+    with pytest.raises(ConfigError, match=message):
         Settings.from_env({"NEWSFLOW_CONFIG": str(path)})
 
 
 def test_missing_config_file_is_named():
-    with pytest.raises(SystemExit, match="NEWSFLOW_CONFIG='/nonexistent.toml'"):
+    with pytest.raises(ConfigError, match="NEWSFLOW_CONFIG='/nonexistent.toml'"):
         Settings.from_env({"NEWSFLOW_CONFIG": "/nonexistent.toml"})
 
 
@@ -147,7 +148,7 @@ def test_boolean_environment_values(raw, value):
 
 
 def test_bad_boolean_names_the_variable():
-    with pytest.raises(SystemExit, match="NEWSFLOW_SSL_CHECK_HOSTNAME='maybe'"):
+    with pytest.raises(ConfigError, match="NEWSFLOW_SSL_CHECK_HOSTNAME='maybe'"):
         Settings.from_env({"NEWSFLOW_SSL_CHECK_HOSTNAME": "maybe"})
 
 

@@ -10,7 +10,7 @@ from newsflow.ingest.feeds.poll import poll
 from newsflow.ingest.feeds.policy import AllowList
 from newsflow.ingest.feeds.pages import from_page, html_to_text
 from newsflow.ingest.feeds.fetcher import Fetcher, Limits
-from newsflow.ingest.feeds.memory import SeenStore, canonical_url
+from newsflow.ingest.feeds.memory import FeedMemory, canonical_url
 from tests.fixtures.feeds.server import HERE, FeedServer
 
 FAST = Limits(min_gap=0, backoff=0.01, timeout=2)
@@ -33,7 +33,7 @@ async def fetcher():
 
 @pytest.fixture
 def store(tmp_path):
-    store = SeenStore(str(tmp_path))
+    store = FeedMemory(str(tmp_path))
     yield store
     store.close()
 
@@ -118,13 +118,13 @@ async def test_the_second_poll_is_conditional_and_a_304_means_nothing_new(
 async def test_items_seen_before_are_skipped_across_polls_and_restarts(
         server, fetcher, tmp_path):
     url = server.feed_url("rss.xml")
-    store = SeenStore(str(tmp_path))
+    store = FeedMemory(str(tmp_path))
     first = await poll(fetcher, store, url, 64 * 1024)
     assert len(first.items) == 3
     for item in first.items:
         store.mark(item.key, item.updated)
     store.close()  # a restart: a new store on the same folder, no validators kept
-    restarted = SeenStore(str(tmp_path))
+    restarted = FeedMemory(str(tmp_path))
     before = sample("newsflow_feed_items_duplicate_total")
     second = await poll(fetcher, restarted, url, 64 * 1024)
     restarted.close()

@@ -115,7 +115,7 @@ def test_the_command_refuses_in_one_line_before_connecting_anywhere():
            "NEWSFLOW_BOOTSTRAP": f"127.0.0.1:{free_port()}"}
     result = subprocess.run([sys.executable, "-m", "newsflow.cli", "serve-ingest", "--port",
                              str(free_port())], env=env, capture_output=True, text=True, timeout=30)
-    assert result.returncode == 1
+    assert result.returncode == 2  # a setting that cannot work (README, Exit status)
     assert result.stderr.strip() == (
         "newsflow serve-ingest: refusing to listen on 0.0.0.0 without authentication: set "
         "NEWSFLOW_INGEST_TOKENS or NEWSFLOW_INGEST_TOKENS_FILE (or mutual TLS), or "

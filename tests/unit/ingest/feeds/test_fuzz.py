@@ -22,7 +22,7 @@ from newsflow.ingest.feeds.poll import poll
 from newsflow.ingest.feeds.policy import InvalidURL, Refused, check_url
 from newsflow.ingest.feeds.pages import Unreadable, from_page, html_to_text
 from newsflow.ingest.feeds.fetcher import FetchError, Limits, Response
-from newsflow.ingest.feeds.memory import SeenStore, canonical_url
+from newsflow.ingest.feeds.memory import FeedMemory, canonical_url
 
 LIMIT = 256 * 1024  # bytes of a generated feed or page, as Limits.max_bytes would cut them
 PER_INPUT = dt.timedelta(seconds=15)
@@ -113,7 +113,7 @@ def unexpected() -> float:
 
 async def _poll(feed: bytes, page: bytes | None):
     with tempfile.TemporaryDirectory() as folder:
-        store = SeenStore(folder)
+        store = FeedMemory(folder)
         try:
             return await poll(FakeFetcher(feed, page), store, "http://feeds.example/rss", LIMIT)
         finally:

@@ -10,7 +10,7 @@ import orjson
 import pytest
 
 from newsflow.local.broker import free_port
-from newsflow.ingest.feeds.memory import SeenStore
+from newsflow.ingest.feeds.memory import FeedMemory
 from newsflow.topics import validate
 from tests.conftest import SEED
 from tests.fixtures.feeds.server import FeedServer
@@ -45,7 +45,7 @@ async def test_dry_run_on_a_feed_prints_its_articles_and_marks_nothing(env, tmp_
     for message in messages:
         validate(message)
     assert "would publish 3 feed article(s)" in err
-    store = SeenStore(str(tmp_path))
+    store = FeedMemory(str(tmp_path))
     assert store.is_new(messages[0]["url"], "Mon, 14 Jul 2025 09:30:00 GMT")
     assert store.validators(server.feed_url("rss.xml")) == (None, None)
     store.close()

@@ -1,0 +1,25 @@
+"""`newsflow bench [--quick]`: throughput, latency and memory figures: the core in this
+process, then 1 and 2 workers, a naive worker and a worker with the trending tables
+through a real broker (docs/performance.md); the figures as JSON on the last line."""
+
+from __future__ import annotations
+
+from newsflow.cli import options
+from newsflow.config import Settings
+
+HELP = "throughput, latency and memory: core, 1 and 2 workers, naive"
+
+
+def add_arguments(parser) -> None:
+    parser.add_argument("--quick", action="store_true", help="a smaller run (under 3 minutes)")
+    parser.add_argument("--corpus", help="folder of .txt articles (default: PolNeAR train texts)")
+    parser.add_argument("--articles", type=int, help="articles per phase (default 320, quick 64)")
+    parser.add_argument("--paced-seconds", type=float, help="length of the latency run (90, quick 20)")
+    parser.add_argument("--partitions", type=int, help="raw-topic partitions (NEWSFLOW_PARTITIONS)")
+    options.connection(parser)
+
+
+def run(settings: Settings, args) -> int:
+    from newsflow.bench.suite import run as suite
+
+    return suite(settings, args.quick, args.corpus, args.articles, args.paced_seconds)
