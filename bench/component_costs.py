@@ -47,11 +47,11 @@ CORE = Path(enrich.__file__).parent
 def readers() -> dict[str, list[str]]:
     """Component -> the core modules whose code reads what it sets."""
     found: dict[str, list[str]] = {name: [] for name in READS}
-    for path in sorted(CORE.glob("*.py")):
+    for path in sorted(CORE.rglob("*.py")):
         code = "\n".join(line.split("#")[0] for line in path.read_text().splitlines())
         for name, pattern in READS.items():
             if re.search(pattern, code):
-                found[name].append(path.stem)
+                found[name].append(path.relative_to(CORE).with_suffix("").as_posix())
     return found
 
 

@@ -75,10 +75,7 @@ def entity_messages(enriched: dict) -> list[tuple[str, dict]]:
     by_salience = sorted(enriched["canonical_entities"], key=lambda e: -e.get("salience", 0.0))
     for entity in enriched["canonical_entities"]:
         others = [e["name"] for e in by_salience if e is not entity][:CO_OCCURRING]
-        said = [
-            q for q in enriched["quotes"]
-            if q.get("speaker") and q["speaker"].get("name") == entity["name"]
-        ]
+        said = [q for q in enriched["quotes"] if q.get("speaker") and q["speaker"].get("entity") == entity["id"]]
         messages.append(
             (
                 entity_key(entity),

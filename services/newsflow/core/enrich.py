@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from pathlib import Path
 
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from newsflow.core import entities, entity_aliases, metadata, output_caps, quotes
+from newsflow.core import entities, metadata, output_caps, quotes
 from newsflow.core.article import Article, BadArticle
+from newsflow.core.entities import aliases as entity_aliases
+from newsflow.core.entities.aliases import Aliases
 from newsflow.core.nlp import DEFAULT_MODEL, load_pipeline
 from newsflow.core.pieces import joined, pieces
 
@@ -28,17 +31,21 @@ PIPE_TOKENS = 16_000
 class Enricher:
     """Runs the NLP pipeline and the extractors over articles, one at a time or in batches."""
 
-    def __init__(self, nlp: Language, model_name: str = DEFAULT_MODEL, batch_size: int = 16):
+    def __init__(self, nlp: Language, model_name: str = DEFAULT_MODEL, batch_size: int = 16,
+                 aliases: Aliases | None = None):
         self.nlp = nlp
         self.model_name = model_name
         self.batch_size = batch_size
+        self.aliases = aliases or entity_aliases.load()
 
     @classmethod
-    def load(cls, model: str = DEFAULT_MODEL, batch_size: int = 16) -> "Enricher":
-        """The enricher for an installed model; a bad alias file fails here, at start-up,
-        not on every article."""
-        entity_aliases.current()
-        return cls(load_pipeline(model), model_name=model, batch_size=batch_size)
+    def load(cls, model: str = DEFAULT_MODEL, batch_size: int = 16,
+             aliases: str | Path | None = None) -> "Enricher":
+        """The enricher for an installed model, with the shipped alias table merged with
+        the one in the file ``aliases`` names (if any); a bad alias file fails here, at
+        start-up (AliasTableError), not on every article."""
+        table = entity_aliases.load(aliases)
+        return cls(load_pipeline(model), model_name=model, batch_size=batch_size, aliases=table)
 
     def enrich(self, article: Article) -> dict:
         """The enriched article; raises BadArticle("enrichment_failed") if the NLP fails."""
@@ -93,7 +100,7 @@ class Enricher:
 
     def _build(self, article: Article, doc: Doc) -> dict:
         found_quotes = quotes.extract_quotes(doc)
-        mentions, canonical = entities.canonicalize(doc, article.title, found_quotes)
+        mentions, canonical = entities.canonicalize(doc, article.title, found_quotes, self.aliases)
         return output_caps.capped({
             **article.to_dict(),
             **metadata.describe(article, doc),

@@ -14,7 +14,8 @@ quotes, mentions and one entity's mentions. With them, as orjson encodes them:
 * a quote message is at most 65 KiB plus the article's id and title;
 * an entity message is at most 830 KiB plus the article's id and title (its mentions,
   the article's quotes, names of at most 200 characters: see entities.MAX_NAME_CHARS, a
-  role of at most 8 tokens of at most 1,000 characters: see nlp.MAX_RUN_CHARS).
+  role of at most 8 tokens of at most 1,000 characters: see
+  components.bounded_runs.MAX_RUN_CHARS).
 """
 
 from __future__ import annotations

@@ -1,8 +1,8 @@
 """A long body cut into pieces for spaCy: the body is tokenized whole (linear, see
-nlp.BoundedRuns), cut between tokens, each piece parsed as a Doc of its own and the Docs
-joined (Doc.from_docs), so that a parse's memory follows the piece, not the body: the
-parser and tagger hold ~15 KB per token of what they see at once (2.7 KB per character
-of prose), and spaCy's max_length (1,000,000 characters) never refuses a body."""
+components.bounded_runs), cut between tokens, each piece parsed as a Doc of its own and
+the Docs joined (Doc.from_docs), so that a parse's memory follows the piece, not the
+body: the parser and tagger hold ~15 KB per token of what they see at once (2.7 KB per
+character of prose), and spaCy's max_length (1,000,000 characters) never refuses a body."""
 
 from __future__ import annotations
 

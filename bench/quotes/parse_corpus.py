@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import sys
+import argparse
 from pathlib import Path
 
 from spacy.tokens import DocBin
@@ -22,4 +22,8 @@ def main(corpus: Path, out: Path) -> None:
 
 
 if __name__ == "__main__":
-    main(Path(sys.argv[1]), Path(sys.argv[2]))
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("corpus", type=Path, help="a PolNeAR split (text/ and annotations)")
+    parser.add_argument("out", type=Path, help="the .spacy file to write")
+    args = parser.parse_args()
+    main(args.corpus, args.out)

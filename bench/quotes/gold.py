@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import re
 from pathlib import Path
 
@@ -35,3 +36,12 @@ def load(corpus: Path) -> dict[str, list[dict]]:
                 rels.append(roles)
         out[name] = rels
     return out
+
+
+def arguments(doc: str) -> argparse.ArgumentParser:
+    """The command line of a script over a parsed split (``doc`` its module docstring): the
+    DocBin bench/quotes/parse_corpus.py wrote, and the PolNeAR split it came from."""
+    parser = argparse.ArgumentParser(description=doc.split("\n\n")[0])
+    parser.add_argument("docbin", type=Path, help="the split parsed once by bench/quotes/parse_corpus.py")
+    parser.add_argument("corpus", type=Path, help="a PolNeAR split (text/ and annotations)")
+    return parser

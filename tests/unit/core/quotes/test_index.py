@@ -8,7 +8,7 @@ from types import SimpleNamespace
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from newsflow.core.quote_index import ByStart, TextIndex
+from newsflow.core.quotes.index import ByStart, TextIndex
 
 texts = st.text(alphabet="\n \t\xa0a.-—", max_size=40)
 offsets = st.integers(0, 45)

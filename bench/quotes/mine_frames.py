@@ -2,25 +2,25 @@
 train and count how often its content (and speaker) matches a gold attribution the way
 score_quotes.py counts an end-to-end hit. Adds "frames" to data/quote_cues.json.
 
-Usage: python bench/quote_mine_frames.py /tmp/polnear_train.spacy /work/shared/data/polnear/train
+Usage: python bench/quotes/mine_frames.py /tmp/polnear_train.spacy /work/shared/data/polnear/train
 """
 
 from __future__ import annotations
 
 import json
-import sys
 from collections import Counter
 from pathlib import Path
 
 import spacy
 from spacy.tokens import DocBin
 
-import quote_gold
-from newsflow.core.quote_cues import find_cues
-from newsflow.core.quote_marks import quoted_spans
-from newsflow.core.quotes import content_span
+from gold import arguments
+from gold import load as load_gold
+from newsflow.core.quotes.content import content_span
+from newsflow.core.quotes.cues import find_cues
+from newsflow.core.quotes.marks import quoted_spans
 
-OUT = Path(__file__).parents[1] / "services/newsflow/core/data/quote_cues.json"
+OUT = Path(__file__).parents[2] / "services/newsflow/core/data/quote_cues.json"
 MIN_SEEN = 3
 
 
@@ -41,7 +41,7 @@ def hit(text: str, content, source, golds) -> bool:
 
 def main(docbin: Path, corpus: Path) -> None:
     nlp = spacy.blank("en")
-    gold = quote_gold.load(corpus)
+    gold = load_gold(corpus)
     seen, good = Counter(), Counter()
     for doc in DocBin().from_disk(docbin).get_docs(nlp.vocab):
         golds = gold.get(doc.user_data["name"], [])
@@ -69,4 +69,6 @@ def main(docbin: Path, corpus: Path) -> None:
 
 
 if __name__ == "__main__":
-    main(Path(sys.argv[1]), Path(sys.argv[2]))
+    parser = arguments(__doc__)
+    args = parser.parse_args()
+    main(args.docbin, args.corpus)

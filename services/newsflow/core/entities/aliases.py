@@ -2,22 +2,23 @@
 
 The table ships as ``data/aliases.json``: ``{"Canonical name": {"label": "GPE",
 "aliases": ["Other name", ...]}}`` (``label`` is optional). To extend it without editing
-the package, point ``NEWSFLOW_ALIASES`` at a JSON file of the same shape: its entries are
-merged over the shipped ones, an entry with the same canonical name replacing the shipped
-entry and its aliases taking precedence. Lookups ignore case, except that all-lowercase
-text (a pronoun like "us") is never an alias.
+the package, :func:`load` takes a JSON file of the same shape (the service passes its
+``NEWSFLOW_ALIASES`` setting): its entries are merged over the shipped ones, an entry
+with the same canonical name replacing the shipped entry and its aliases taking
+precedence. Lookups ignore case, except that all-lowercase text (a pronoun like "us") is
+never an alias.
 """
 
 from __future__ import annotations
 
 import functools
 import json
-import os
 from dataclasses import dataclass
 from pathlib import Path
 
-SHIPPED = Path(__file__).parent / "data" / "aliases.json"
-ENV_VAR = "NEWSFLOW_ALIASES"
+from newsflow.core.errors import AliasTableError
+
+SHIPPED = Path(__file__).parents[1] / "data" / "aliases.json"
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,9 +40,10 @@ class Aliases:
         return self.normalize(name) != name or name.casefold() in self.canonical
 
 
-def current() -> Aliases:
-    """The shipped table merged with the one ``NEWSFLOW_ALIASES`` names (read once per path)."""
-    return _load(os.environ.get(ENV_VAR) or None)
+def load(extra: str | Path | None = None) -> Aliases:
+    """The shipped table merged with the one in the file ``extra`` names, if any (each file
+    read once); AliasTableError if it cannot be read or is not a table."""
+    return _load(str(extra) if extra else None)
 
 
 @functools.cache
@@ -62,7 +64,7 @@ def _read(path: Path) -> dict[str, dict]:
     try:
         entries = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
-        raise ValueError(f"alias table {path}: {exc}") from None
+        raise AliasTableError(f"alias table {path}: {exc}") from None
     if not isinstance(entries, dict) or not all(isinstance(e, dict) for e in entries.values()):
-        raise ValueError(f"alias table {path}: expected {{name: {{label, aliases}}}}")
+        raise AliasTableError(f"alias table {path}: expected {{name: {{label, aliases}}}}")
     return entries

@@ -1,12 +1,12 @@
 """Throughput of the enricher on a PolNeAR split with and without quote extraction, and of
 plain spaCy over the same texts, in articles/s (model loading excluded; one warm-up pass).
 
-Usage: python bench/quote_throughput.py /work/shared/data/polnear/dev
+Usage: python bench/quotes/throughput.py /work/shared/data/polnear/dev
 """
 
 from __future__ import annotations
 
-import sys
+import argparse
 import time
 from pathlib import Path
 from unittest import mock
@@ -40,4 +40,7 @@ def main(corpus: Path) -> None:
 
 
 if __name__ == "__main__":
-    main(Path(sys.argv[1]))
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("corpus", type=Path, help="a PolNeAR split (text/ and annotations)")
+    args = parser.parse_args()
+    main(args.corpus)

@@ -1,24 +1,24 @@
 """Mine the cue lexicon from PolNeAR train: for each (lemma, POS) the share of its
 occurrences that head a gold Cue. Writes the "lemmas" of services/newsflow/core/data/quote_cues.json;
-bench/quote_mine_frames.py then adds the "frames".
+bench/quotes/mine_frames.py then adds the "frames".
 
-Usage: python bench/quote_mine_cues.py /tmp/polnear_train.spacy /work/shared/data/polnear/train
-(the .spacy file comes from bench/quote_parse_corpus.py).
+Usage: python bench/quotes/mine_cues.py /tmp/polnear_train.spacy /work/shared/data/polnear/train
+(the .spacy file comes from bench/quotes/parse_corpus.py).
 """
 
 from __future__ import annotations
 
 import json
-import sys
 from collections import Counter
 from pathlib import Path
 
 import spacy
 from spacy.tokens import DocBin
 
-import quote_gold
+from gold import arguments
+from gold import load as load_gold
 
-OUT = Path(__file__).parents[1] / "services/newsflow/core/data/quote_cues.json"
+OUT = Path(__file__).parents[2] / "services/newsflow/core/data/quote_cues.json"
 MIN_CUES = 3
 MIN_SHARE = 0.05
 POS = {"VERB": "verb", "AUX": "verb", "NOUN": "noun", "PROPN": "noun"}
@@ -41,7 +41,7 @@ def _cue_head(doc, ranges):
 
 def main(docbin: Path, corpus: Path) -> None:
     nlp = spacy.blank("en")
-    gold = quote_gold.load(corpus)
+    gold = load_gold(corpus)
     seen, cued = Counter(), Counter()
     for doc in DocBin().from_disk(docbin).get_docs(nlp.vocab):
         heads = set()
@@ -65,4 +65,6 @@ def main(docbin: Path, corpus: Path) -> None:
 
 
 if __name__ == "__main__":
-    main(Path(sys.argv[1]), Path(sys.argv[2]))
+    parser = arguments(__doc__)
+    args = parser.parse_args()
+    main(args.docbin, args.corpus)

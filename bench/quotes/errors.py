@@ -2,7 +2,7 @@
 fix pays most: missed gold (no prediction near, one typed non-direct, one with J < 0.5),
 false direct predictions, and wrong speakers.
 
-Usage: python bench/quote_errors.py /tmp/polnear_train.spacy /work/shared/data/polnear/train [bucket]
+Usage: python bench/quotes/errors.py /tmp/polnear_train.spacy /work/shared/data/polnear/train [bucket]
 """
 
 from __future__ import annotations
@@ -15,8 +15,9 @@ import spacy
 from spacy.tokens import DocBin
 
 from newsflow.core.quotes import extract_quotes
+from gold import arguments
 
-sys.path.insert(0, str(Path(__file__).parents[2] / "shared/eval"))
+sys.path.insert(0, str(Path(__file__).parents[3] / "shared/eval"))
 import score_quotes as sq  # noqa: E402
 
 
@@ -70,4 +71,7 @@ def main(docbin: Path, corpus: Path, show: str | None) -> None:
 
 
 if __name__ == "__main__":
-    main(Path(sys.argv[1]), Path(sys.argv[2]), sys.argv[3] if len(sys.argv) > 3 else None)
+    parser = arguments(__doc__)
+    parser.add_argument("bucket", nargs="?", help="print the errors of this bucket")
+    args = parser.parse_args()
+    main(args.docbin, args.corpus, args.bucket)
