@@ -32,8 +32,8 @@ from newsflow.local.broker import LocalKafka
 # as the transaction; faust and mode sit at the root of every event-loop stack, last.
 ACTIVITIES = (
     ("spaCy (nlp.pipe)", ("pipe (spacy/language.py",)),
-    ("quotes (extract_quotes)", ("extract_quotes (newsflow/core/quotes.py",)),
-    ("entities (canonicalize)", ("canonicalize (newsflow/core/entities.py",)),
+    ("quotes (extract_quotes)", ("extract_quotes (newsflow/core/quotes/__init__.py",)),
+    ("entities (canonicalize)", ("canonicalize (newsflow/core/entities/__init__.py",)),
     ("metadata (describe)", ("describe (newsflow/core/metadata.py",)),
     ("parse raw messages", ("from_message (newsflow/core/parse.py",)),
     ("build + encode messages", ("_published (newsflow/worker/pipeline.py",

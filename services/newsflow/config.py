@@ -12,7 +12,7 @@ import re
 import tomllib
 from dataclasses import dataclass, field, fields, replace
 
-from newsflow.core.nlp import DEFAULT_MODEL
+from newsflow.core.model import DEFAULT_MODEL
 from newsflow.core.parse import DEFAULT_MAX_BYTES
 from newsflow.errors import ConfigError
 

@@ -171,7 +171,8 @@ def run(settings: Settings, quick: bool, corpus: str | None, articles: int | Non
     corpus_articles = bench_corpus.load(corpus_dir, count)
     result["mean_words_per_article"] = bench_corpus.words(corpus_articles) / count
     say(f"core: enrich_batch over {count} articles")
-    core = bench_core.measure(Enricher.load(settings.model, settings.batch_size), corpus_articles)
+    enricher = Enricher.load(settings.model, settings.batch_size, aliases=settings.aliases or None)
+    core = bench_core.measure(enricher, corpus_articles)
     say(f"  {core['core_articles_per_s']:.2f} articles/s")
     workdir = Path(tempfile.mkdtemp(prefix="newsflow-bench-"))
     broker = None

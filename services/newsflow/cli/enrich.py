@@ -30,7 +30,8 @@ def run(settings: Settings, args) -> int:
     from newsflow.ingest.files import Rejected, read_articles
 
     paths = args.paths
-    enricher = Enricher.load(settings.model, batch_size=settings.batch_size)
+    enricher = Enricher.load(settings.model, batch_size=settings.batch_size,
+                             aliases=settings.aliases or None)
     failures = 0
 
     def report(where: str, error: BadArticle) -> None:

@@ -68,9 +68,10 @@ class EnrichProcess:
     """One child process enriching articles for the worker, replaced when it overruns."""
 
     def __init__(self, model: str, batch_size: int, budget: Budget, log_level: str = "INFO",
-                 log_format: str = "text"):
+                 log_format: str = "text", aliases: str = ""):
         self.model, self.batch_size, self.budget = model, batch_size, budget
         self._log = (log_level, log_format)
+        self.aliases = aliases  # an extra alias table (NEWSFLOW_ALIASES), "" for none
         self._process: subprocess.Popen | None = None
         self._conn: Connection | None = None
         self._started_mb = 0.0  # the child's resident memory once the model is loaded
@@ -93,7 +94,7 @@ class EnrichProcess:
         with theirs:
             process = subprocess.Popen(
                 [sys.executable, "-m", __name__, str(theirs.fileno()), self.model,
-                 str(self.batch_size), *self._log], pass_fds=[theirs.fileno()])
+                 str(self.batch_size), *self._log, self.aliases], pass_fds=[theirs.fileno()])
         self._process, self._conn = process, Connection(ours.detach())
         try:
             hello = await asyncio.wait_for(self._receive(), START_SECONDS)
@@ -181,7 +182,8 @@ def _rss_mb(pid: int | None) -> float:
         return 0.0
 
 
-def _serve(conn: Connection, model: str, batch_size: int, log_level: str, log_format: str) -> None:
+def _serve(conn: Connection, model: str, batch_size: int, log_level: str, log_format: str,
+           aliases: str) -> None:
     """The child: load the model, then enrich each request until the parent goes away."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     _die_with_parent()
@@ -189,7 +191,7 @@ def _serve(conn: Connection, model: str, batch_size: int, log_level: str, log_fo
     from newsflow.core.enrich import Enricher  # spaCy: only the child loads it
 
     try:
-        enricher = Enricher.load(model, batch_size=batch_size)
+        enricher = Enricher.load(model, batch_size=batch_size, aliases=aliases or None)
     except Exception as exc:  # noqa: BLE001 - told to the parent, which reports it
         conn.send(RuntimeError(str(exc)))
         return
@@ -215,5 +217,5 @@ def _die_with_parent() -> None:
 
 
 if __name__ == "__main__":
-    fd, model_name, size, level, form = sys.argv[1:]
-    _serve(Connection(int(fd)), model_name, int(size), level, form)
+    fd, model_name, size, level, form, extra_aliases = sys.argv[1:]
+    _serve(Connection(int(fd)), model_name, int(size), level, form, extra_aliases)

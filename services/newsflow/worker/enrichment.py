@@ -19,12 +19,11 @@ from dataclasses import dataclass
 
 from newsflow import metrics
 from newsflow.core.article import Article, BadArticle
-from newsflow.core.enrich import PIPE_CHARS
 from newsflow.worker.dedupe import Entry
 from newsflow.worker.enrich_process import Aborted, EnrichProcess
 from newsflow.worker.pipeline import Outgoing, outputs
 
-UNIT_CHARS = 4 * PIPE_CHARS
+UNIT_CHARS = 256_000  # four of the core's spaCy runs (core.enrich.PIPE_CHARS)
 STOP_GRACE_SECONDS = 3.0  # for the unit in flight to finish once the worker stops
 
 

@@ -9,12 +9,15 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
 
 from newsflow.core.article import Article, BadArticle
-from newsflow.core.enrich import Enricher
 from newsflow.core.parse import from_message
 from newsflow.topics import messages
 from newsflow.topics.registry import DEAD_LETTER, ENRICHED, ENTITIES, QUOTES, Topic
+
+if TYPE_CHECKING:  # spaCy: the worker's own process never loads it (worker.enrich_process)
+    from newsflow.core.enrich import Enricher
 
 # What a record batch holds besides one message's key and value (its headers, the
 # record's), with room to spare: a topic's max.message.bytes applies to the whole batch.

@@ -94,7 +94,7 @@ class TransactionalProcessor:
         self.process = EnrichProcess(
             settings.model, settings.batch_size,
             Budget(settings.enrich_timeout_seconds, settings.enrich_memory_mb),
-            settings.log_level, settings.log_format)
+            settings.log_level, settings.log_format, settings.aliases)
         self.enrichment: BatchEnrichment | None = None  # once the topics' limits are known
         self._lock = asyncio.Lock()  # held by a batch in flight and by rebalance callbacks
         self._consumer: AIOKafkaConsumer | None = None
