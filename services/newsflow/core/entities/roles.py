@@ -1,21 +1,13 @@
 """The role an article gives a named mention: "Kremlin spokesman" in "Kremlin spokesman
-Dmitry Peskov" (a premodifier) or in "Dmitry Peskov, the Kremlin spokesman," (an appositive).
+Dmitry Peskov" (a premodifier), "Sen." in "Sen. Ted Cruz", or "the Kremlin spokesman" in
+"Dmitry Peskov, the Kremlin spokesman," (an appositive). One reading for canonical
+entities and quote speakers alike.
 
 Read off spaCy's dependency parse of the mention's own tokens and their neighbours only,
-so it costs a few token look-ups per mention. Two readings, both here:
-
-* :func:`role_of`, a canonical entity's role: the words that describe it, without
-  honorifics, dates and numbers ("Mr Lavrov" has none);
-* :func:`title_of`, a quote speaker's role as written at the name: any run of nouns and
-  adjectives attached to it ("Sen.", "New Jersey Gov.", "Mr."), or a short appositive.
-
-They differ on 40 % of the speaker roles (2,835 of 7,033 on PolNeAR train, 345 of 720
-on dev), neither always for the better. Most often title_of gives an honorific that
-role_of drops ("Mr.", "Mrs.", "Ms.": 412 on train and dev), or a title with a stop that
-role_of cannot read ("Sen.", "Rep.", "Gov."), and role_of the whole role where title_of
-has a piece ("Republican front-runner" for "runner"); each misreads too ("-",
-"out-brutalizing", "private email server"). One reading for both is a behaviour change
-to be made on its own, with a look at which roles it gets right.
+so it costs a few token look-ups per mention. Honorifics ("Mr.", "Mrs.") are no role, nor
+are dates and numbers. Until 2026-12 speakers had a reading of their own, which gave
+honorifics as roles and pieces of compounds ("runner" for "Republican front-runner");
+it differed from this one on 40 % of PolNeAR's speaker roles (2,835 of 7,033 on train).
 """
 
 from __future__ import annotations
@@ -27,7 +19,8 @@ from newsflow.core.labels import NUMERIC_LABELS
 _PREMODIFIER_DEPS = frozenset({"compound", "nmod", "amod"})
 _HONORIFICS = frozenset({"mr", "mrs", "ms", "miss", "mx", "dr", "sir", "dame"})
 _MAX_TOKENS = 8
-_TITLE_POS = frozenset({"NOUN", "PROPN", "ADJ"})
+# Words a role does not end on: a cut appositive's loose end ('adviser to the campaign on').
+_LOOSE_ENDS = frozenset({"ADP", "DET", "PRON", "CCONJ", "SCONJ", "AUX", "PART"})
 
 
 def role_of(mention: Span) -> str | None:
@@ -70,13 +63,13 @@ def _described(words: Span) -> str | None:
     tokens = list(words)
     while tokens and (tokens[0].is_punct or tokens[0].pos_ == "DET" or _honorific(tokens[0])):
         tokens.pop(0)
-    while tokens and tokens[-1].is_punct:
-        tokens.pop()
+    while tokens and (tokens[-1].is_punct or tokens[-1].pos_ in _LOOSE_ENDS or _honorific(tokens[-1])):
+        tokens.pop()  # 'lawyer at Bailey & Glasser, who', 'minister of the economy, Mr.'
     if not tokens or len(tokens) > _MAX_TOKENS:
         return None
     if any(t.ent_type_ in NUMERIC_LABELS for t in tokens):
         return None
-    if not any(t.is_alpha and not t.ent_type_ and not _honorific(t) for t in tokens):
+    if not any(_word(t) and not t.ent_type_ and not _honorific(t) for t in tokens):
         return None
     return words.doc[tokens[0].i : tokens[-1].i + 1].text
 
@@ -85,19 +78,6 @@ def _honorific(token) -> bool:
     return token.lower_.rstrip(".") in _HONORIFICS
 
 
-def title_of(ent: Span) -> str | None:
-    """The title words just before a person's name, or its appositive ("Peskov, the
-    spokesman"), as a quote's speaker is given it: any run of nouns and adjectives attached
-    to the name ("Sen.", "New Jersey Gov."), or an appositive of at most 8 words."""
-    doc = ent.doc
-    i = ent.start
-    while i > 0 and doc[i - 1].pos_ in _TITLE_POS and doc[i - 1].ent_type_ != "PERSON" and i - 1 < doc[i - 1].head.i < ent.end:
-        i -= 1
-    if i < ent.start:
-        return doc[i : ent.start].text
-    appos = next((c for c in ent.root.rights if c.dep_ == "appos" and c.ent_type_ != "PERSON"), None)
-    if appos is not None:
-        words = doc[appos.left_edge.i : appos.right_edge.i + 1]
-        if len(words) <= 8:
-            return words.text.removeprefix("the ").removeprefix("The ")
-    return None
+def _word(token) -> bool:
+    """Letters, or an abbreviation of them ("Sen.", "Gov.")."""
+    return token.text.removesuffix(".").isalpha()

@@ -5,7 +5,7 @@ this module says whom the span names, in two steps over one article:
 
 * :class:`Speakers` resolves it against the article's own mentions: a pronoun to an
   earlier person, a surname to the fullest name the article uses, with the title written
-  at the name (:func:`.roles.title_of`: "Kremlin spokesman"). This is what
+  at the name (:func:`.roles.role_of`: "Kremlin spokesman"). This is what
   :func:`~newsflow.core.quotes.extract_quotes` reports on its own.
 * :func:`link_speakers` ties it to its canonical entity (:mod:`newsflow.core.entities`):
   the speaker takes the entity's name, its role when none is written at the speaker, and
@@ -20,7 +20,7 @@ from spacy.tokens import Doc, Span
 
 from newsflow.core.entities.aliases import Aliases
 from newsflow.core.entities.names import clean_name
-from newsflow.core.entities.roles import title_of
+from newsflow.core.entities.roles import role_of
 from newsflow.core.labels import NAMED_LABELS
 from newsflow.core.spans import overlapping
 
@@ -46,7 +46,7 @@ class Speakers:
         if people:
             ent = people[-1]
             name, role = names.get(ent.text.strip().casefold(), (ent.text.strip(), None))
-            return name, title_of(ent) or role
+            return name, role_of(ent) or role
         named = [e for e in ents if e.label_ in NAMED_LABELS and e.start <= span.root.i < e.end]
         if named:
             return named[0].text.strip(), None
@@ -103,7 +103,7 @@ def _full_names(ents: list[Span]) -> dict[str, tuple[str, str | None]]:
         if ent.label_ != "PERSON":
             continue
         full = ent.text.strip()
-        role = title_of(ent)
+        role = role_of(ent)
         for key in (full.casefold(), full.split()[-1].casefold()):
             name, known_role = names.get(key, (full, None))
             names[key] = (full if len(full) > len(name) else name, known_role or role)
