@@ -7,18 +7,9 @@ import time
 
 import pytest
 
-from newsflow.ingest.feeds.policy import AllowList
 from newsflow.ingest.feeds.fetcher import USER_AGENT, Fetcher, FetchError, Limits
-from tests.fixtures.feeds.server import FeedServer
+from tests.unit.ingest.feeds.conftest import LOOPBACK
 
-LOOPBACK = AllowList.parse("127.0.0.1")  # the fixture publisher
-
-
-@pytest.fixture
-async def server():
-    server = await FeedServer().start()
-    yield server
-    await server.stop()
 
 
 async def fetch(server, path: str, **limits):

@@ -7,21 +7,13 @@ from prometheus_client import REGISTRY
 
 from newsflow.core.article import article_id
 from newsflow.ingest.feeds.poll import poll
-from newsflow.ingest.feeds.policy import AllowList
 from newsflow.ingest.feeds.pages import from_page, html_to_text
 from newsflow.ingest.feeds.fetcher import Fetcher, Limits
 from newsflow.ingest.feeds.memory import FeedMemory, canonical_url
-from tests.fixtures.feeds.server import HERE, FeedServer
+from tests.fixtures.feeds.server import HERE
+from tests.unit.ingest.feeds.conftest import LOOPBACK
 
 FAST = Limits(min_gap=0, backoff=0.01, timeout=2)
-LOOPBACK = AllowList.parse("127.0.0.1")  # the fixture publisher
-
-
-@pytest.fixture
-async def server():
-    server = await FeedServer().start()
-    yield server
-    await server.stop()
 
 
 @pytest.fixture
