@@ -98,6 +98,18 @@ def newsflow(env: dict[str, str], *args: str, timeout: float = 60) -> subprocess
                           capture_output=True, text=True, timeout=timeout)
 
 
+def round_trip(env: dict[str, str]) -> str:
+    """Create the topics, publish the seed and read it back through ``env``; what the
+    commands wrote on stderr."""
+    assert newsflow(env, "topics", "create").returncode == 0
+    ingested = newsflow(env, "ingest", str(SEED))
+    assert ingested.returncode == 0, ingested.stderr
+    tailed = newsflow(env, "tail", "raw", "--json", "--from-beginning", "--max-messages", "1",
+                      "--timeout", "20")
+    assert orjson.loads(tailed.stdout.splitlines()[0])["id"] == ingested.stdout.strip()
+    return ingested.stderr + tailed.stderr
+
+
 def test_right_credentials_create_topics_publish_and_read(secured, prefix):
     env = credentials(secured, prefix)
     created = newsflow(env, "topics", "create")
@@ -176,13 +188,7 @@ def tls_env(tls, prefix, **changes: str) -> dict[str, str]:
 
 
 def test_mutual_tls_creates_topics_publishes_and_reads(tls, prefix):
-    env = tls_env(tls, prefix)
-    assert newsflow(env, "topics", "create").returncode == 0
-    ingested = newsflow(env, "ingest", str(SEED))
-    assert ingested.returncode == 0, ingested.stderr
-    tailed = newsflow(env, "tail", "raw", "--json", "--from-beginning", "--max-messages", "1",
-                      "--timeout", "20")
-    assert orjson.loads(tailed.stdout.splitlines()[0])["id"] == ingested.stdout.strip()
+    round_trip(tls_env(tls, prefix))
 
 
 def test_tls_failures_say_which_setting(tls, prefix):
@@ -242,14 +248,8 @@ async def test_sasl_ssl_right_and_wrong_credentials(sasl_ssl, prefix, mechanism)
 
 
 def test_sasl_ssl_with_scram_sha_512_creates_topics_publishes_and_reads(sasl_ssl, prefix):
-    env = sasl_ssl_env(sasl_ssl, prefix, "SCRAM-SHA-512")
-    assert newsflow(env, "topics", "create").returncode == 0
-    ingested = newsflow(env, "ingest", str(SEED))
-    assert ingested.returncode == 0, ingested.stderr
-    tailed = newsflow(env, "tail", "raw", "--json", "--from-beginning", "--max-messages", "1",
-                      "--timeout", "20")
-    assert orjson.loads(tailed.stdout.splitlines()[0])["id"] == ingested.stdout.strip()
-    assert PASSWORD not in ingested.stderr + tailed.stderr
+    logged = round_trip(sasl_ssl_env(sasl_ssl, prefix, "SCRAM-SHA-512"))
+    assert PASSWORD not in logged
 
 
 def test_sasl_ssl_without_the_ca_says_which_setting(sasl_ssl, prefix):
