@@ -42,6 +42,9 @@ async def test_dry_run_on_a_feed_prints_its_articles_and_marks_nothing(env, tmp_
     assert code == 0, err
     messages = [orjson.loads(line) for line in out.splitlines()]
     assert [m["extraction"] for m in messages] == ["page", "page", "feed-summary"]
+    # the feed's own date keeps its time of day beside the day
+    assert (messages[2]["published"], messages[2]["published_at"]) == (
+        "2025-07-16", "2025-07-16T12:00:00+00:00")
     for message in messages:
         validate(message)
     assert "would publish 3 feed article(s)" in err

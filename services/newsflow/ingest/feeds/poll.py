@@ -23,6 +23,7 @@ from urllib.parse import urljoin, urlsplit
 from newsflow import metrics
 from newsflow.core.article import Article, article_id
 from newsflow.core.dates import parse_date
+from newsflow.core.parse import timestamp
 from newsflow.ingest.feeds.documents import FeedError, parse_feed
 from newsflow.ingest.feeds.pages import Extracted, Unreadable, from_page, html_to_text
 from newsflow.ingest.feeds.fetcher import Fetcher, FetchError
@@ -201,8 +202,12 @@ def _article(candidate: _Candidate, page: Extracted | None, source: str,
     if len(body.encode()) > max_bytes:
         _report(url or "?", "too_large", f"article text over {max_bytes} bytes")
         return None
+    # the entry's moment, when the day is the entry's (a page gives its day alone)
+    written = entry.get("published") or dict.get(entry, "updated") or ""
+    moment = timestamp(written) if published == _entry_date(entry) else None
     return Article(id=article_id(title, body, url), title=title, body=body, published=published,
-                   source=source, url=url, author=author or None, extraction=extraction)
+                   source=source, url=url, author=author or None, extraction=extraction,
+                   published_at=moment)
 
 
 def _date(text: str | None) -> str | None:
