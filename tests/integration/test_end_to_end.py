@@ -11,6 +11,7 @@ import sys
 
 import orjson
 import pytest
+from newsflow import metrics
 from newsflow.ingest.publish import publish
 from newsflow.kafka.clients import producer as new_producer, started
 from newsflow.topics import validate
@@ -54,9 +55,12 @@ def messages_about(found: dict, article_id: str) -> dict[str, list[dict]]:
 
 async def test_seed_comes_out_enriched_on_every_downstream_topic(settings, worker, seed_article):
     ids: list[str] = []
+    raw = metrics.MESSAGES_PRODUCED.labels("raw")
+    before = raw._value.get()
     published, rejected = await publish(settings, [str(SEED)], acknowledged=ids.extend)
     SENT["good"] += 1
     assert published == 1 and ids == [seed_article.id] and rejected == 0
+    assert raw._value.get() - before == 1  # counted once the broker acknowledged it
 
     def complete(found):
         mine = messages_about(found, seed_article.id)
@@ -188,6 +192,8 @@ async def test_metrics_count_what_went_through(settings, worker):
     assert _value(text, "newsflow_articles_consumed_total") == sent
     assert _value(text, "newsflow_articles_enriched_total") == SENT["good"]
     assert _value(text, 'newsflow_duplicates_skipped_total{kind="article"}') == SENT["repeated"]
+    # one dedupe marker per record processed (good or bad), counted once committed
+    assert _value(text, 'newsflow_messages_produced_total{topic="seen"}') == SENT["good"] + SENT["bad"]
     assert _value(text, 'newsflow_transactions_total{outcome="committed"}') >= 1
     found = await collect(settings, ["enriched"], lambda f: len(f["enriched"]) >= SENT["good"])
     assert len(found["enriched"]) == SENT["good"]

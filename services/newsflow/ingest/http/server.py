@@ -154,6 +154,7 @@ def make_app(settings: Settings, max_in_flight: int = MAX_IN_FLIGHT, *,
         finally:
             in_flight.give(len(articles))
         metrics.INGESTED.labels("published").inc(len(articles))
+        metrics.MESSAGES_PRODUCED.labels(RAW.role).inc(len(articles))  # committed
         metrics.HTTP_INGEST_REQUESTS.labels("202").inc()
         answer = {"ids": [a.id for a in articles], **({"blank_lines": blank} if blank else {})}
         return web.json_response(answer, status=202)
