@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import contextlib
 import re
 import shutil
 import subprocess
 import sys
 
+import httpx
 import orjson
 import pytest
 from newsflow import metrics
@@ -18,6 +20,7 @@ from newsflow.topics import validate
 from newsflow.topics.registry import RAW
 from tests.conftest import SEED
 from newsflow.kafka.reader import collect
+from newsflow.local.broker import free_port
 
 pytestmark = pytest.mark.integration
 
@@ -177,6 +180,38 @@ async def test_ingest_from_a_pipe_publishes_while_the_pipe_stays_open(settings):
     SENT["good"] += 2
     assert process.returncode == 0, err.decode()
     assert len(out.split()) == 1 and "published 2 article(s)" in err.decode()
+
+
+async def test_ingest_from_a_pipe_serves_its_dead_letters_on_metrics_when_given_a_port(settings):
+    """A long-running `... | newsflow ingest -` with NEWSFLOW_INGEST_METRICS_PORT: its
+    ingest-stage dead letters reach Prometheus, counted once the broker has them."""
+    port = free_port()
+    process = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "newsflow.cli", "ingest", "-", "--bootstrap", settings.bootstrap,
+        "--topic-prefix", settings.topic_prefix, "--ingest-metrics-port", str(port),
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    letters = 'newsflow_dead_letters_total{reason="malformed_json",stage="ingest"}'
+    produced = 'newsflow_messages_produced_total{topic="deadletter"}'
+    text = ""
+    try:
+        process.stdin.write(b"{not json\n")
+        await process.stdin.drain()
+        async with httpx.AsyncClient() as http:
+            for _ in range(120):
+                with contextlib.suppress(httpx.HTTPError):
+                    text = (await http.get(f"http://127.0.0.1:{port}/metrics")).text
+                if f"{produced} 1.0" in text:
+                    break
+                await asyncio.sleep(0.25)
+        process.stdin.close()
+        _, err = await asyncio.wait_for(process.communicate(), 30)
+    finally:
+        if process.returncode is None:
+            process.kill()
+            await process.wait()
+    assert process.returncode == 1, err.decode()  # an input was rejected
+    assert _value(text, letters) == 1 and _value(text, produced) == 1
+    assert _value(text, 'newsflow_messages_produced_total{topic="raw"}') == 0
 
 
 async def test_metrics_count_what_went_through(settings, worker):

@@ -57,7 +57,8 @@ class Sink:
         return await self._client.send(self.raw_topic, value, key=item.id.encode())
 
     async def rejected(self, item: Rejected) -> None:
-        """Dead-letter it (a dry run only reports it)."""
+        """Dead-letter it and count it in newsflow_dead_letters_total{stage="ingest"} (a
+        dry run only reports it)."""
         if self._client is None:
             return
         letter = messages.dead_letter(
@@ -66,6 +67,7 @@ class Sink:
         )
         ack = await self._client.send(self.dead_topic, messages.encode(letter))
         self._pending.append((None, DEAD_LETTER.role, ack))
+        metrics.DEAD_LETTERS.labels(item.error.reason, "ingest").inc()
 
     async def flush(self) -> list[str]:
         """Wait until everything sent so far is acknowledged (raises if a send failed) and
