@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import re
+import socket
 import subprocess
 import sys
 from urllib.parse import urlsplit
@@ -62,7 +63,8 @@ async def test_a_running_poller_serves_metrics_per_feed_and_logs_each_poll(env):
     port = free_port()
     process = await asyncio.create_subprocess_exec(
         sys.executable, "-m", "newsflow.cli", "ingest", "--dry-run", "--interval", "1s",
-        "--feed", server.feed_url("rss.xml"), env={**env, "NEWSFLOW_INGEST_METRICS_PORT": str(port)},
+        "--feed", server.feed_url("rss.xml"),
+        env={**env, "NEWSFLOW_INGEST_METRICS_PORT": str(port)},
         stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     feed = urlsplit(server.base).netloc
     try:
@@ -83,6 +85,18 @@ async def test_a_running_poller_serves_metrics_per_feed_and_logs_each_poll(env):
     assert f'newsflow_feed_poll_seconds_count{{feed="{feed}"}} ' in text
     assert f'newsflow_feed_items_seen_total{{feed="{feed}"}} ' in text
     assert f'newsflow_feed_fetch_errors_total{{feed="{feed}",kind="status"}} ' in text
+
+
+async def test_a_taken_metrics_port_is_one_line_and_exit_3(env):
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        code, out, err = await newsflow(env, "ingest", "--dry-run", "--feed",
+                                        "http://127.0.0.1:1/f", "--ingest-metrics-port", str(port))
+    assert code == 3 and out == b""
+    [line] = err.splitlines()
+    assert line.startswith(f"newsflow ingest: cannot listen on 127.0.0.1:{port} for /metrics")
 
 
 async def test_dry_run_on_files_prints_the_raw_messages(env):

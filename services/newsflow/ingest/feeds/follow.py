@@ -47,7 +47,8 @@ async def feed_polls(settings: Settings, feeds: list[str], interval: float,
                     await sink.flush()
                     for item in result.items:
                         published.append(item.article.id)
-                        metrics.FEED_ITEMS_PUBLISHED.labels(result.feed, item.article.extraction).inc()
+                        metrics.FEED_ITEMS_PUBLISHED.labels(
+                            result.feed, item.article.extraction).inc()
                         metrics.INGESTED.labels("published").inc()
                         if not dry_run:
                             store.mark(item.key, item.updated)
