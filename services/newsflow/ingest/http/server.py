@@ -110,7 +110,7 @@ def make_app(settings: Settings, max_in_flight: int = MAX_IN_FLIGHT, *,
     """The application; it connects its publisher on start-up (errors.Unavailable, one line, if
     no broker answers). ``transactional_id`` default: one of its own, unique (serve() gives
     a stable one, so that a restart fences its predecessor)."""
-    metrics.start_ingest_series()
+    metrics.MESSAGES_PRODUCED.labels(RAW.role)  # exported at 0 from the start
     tokens = tokens or Tokens(settings.ingest_tokens, settings.ingest_tokens_file)
     transactional_id = transactional_id or (
         f"{settings.topic_prefix}http-ingest.{uuid.uuid4().hex}")
