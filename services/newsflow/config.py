@@ -51,6 +51,7 @@ class Settings:
     fetch_allow: str = ""  # NEWSFLOW_FETCH_ALLOW: private CIDRs / host names feeds may be on
     fetch_deadline_seconds: float = 30.0  # NEWSFLOW_FETCH_DEADLINE_SECONDS (one request, whole)
     poll_deadline_seconds: float = 120.0  # NEWSFLOW_POLL_DEADLINE_SECONDS (one feed and its pages)
+    ingest_metrics_port: int = 6068  # NEWSFLOW_INGEST_METRICS_PORT: `newsflow ingest`'s /metrics (0: off)
     # Connecting to a secured cluster (docs/security.md)
     security_protocol: str = "PLAINTEXT"  # NEWSFLOW_SECURITY_PROTOCOL (SSL, SASL_PLAINTEXT, SASL_SSL)
     sasl_mechanism: str = "PLAIN"  # NEWSFLOW_SASL_MECHANISM (PLAIN, SCRAM-SHA-256, SCRAM-SHA-512)

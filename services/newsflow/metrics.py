@@ -5,7 +5,7 @@ from __future__ import annotations
 from prometheus_client import Counter, Gauge, Histogram
 
 from newsflow.core.article import BadArticle
-from newsflow.topics.registry import TOPICS
+from newsflow.topics.registry import DEAD_LETTER, RAW, TOPICS
 
 ARTICLES_CONSUMED = Counter(
     "newsflow_articles_consumed_total", "Raw-topic messages the worker has read"
@@ -122,27 +122,57 @@ def count_published(message) -> None:
         ENTITIES_EMITTED.inc()
 
 
-# Feed ingestion (newsflow ingest --feed, newsflow serve-ingest)
-FEED_ITEMS_SEEN = Counter("newsflow_feed_items_seen_total", "Feed items read from polled feeds")
+# Feed ingestion (newsflow ingest --feed). ``feed`` is the host of a feed the operator
+# configured (ingest.feeds.poll.feed_label), never an item's URL: as many values as feeds.
+FEED_ITEMS_SEEN = Counter("newsflow_feed_items_seen_total", "Feed items read from polled feeds",
+                          ["feed"])
 FEED_ITEMS_PUBLISHED = Counter(
     "newsflow_feed_items_published_total", "Feed items published, by where the text came from",
-    ["extraction"],  # page, feed-summary
+    ["feed", "extraction"],  # extraction: page, feed-summary
 )
 FEED_DUPLICATES = Counter(
-    "newsflow_feed_items_duplicate_total", "Feed items skipped: already published, unchanged"
+    "newsflow_feed_items_duplicate_total", "Feed items skipped: already published, unchanged",
+    ["feed"],
 )
 FEED_FETCH_ERRORS = Counter(
     "newsflow_feed_fetch_errors_total", "Fetches that failed for good, by kind",
     # status, timeout, connection, dns, too_large, decoding, redirects, robots, refused
     # (fetch policy), bad_url, malformed, unreadable, no_text, deadline (of a poll),
     # unexpected (a defect of ours: one item or feed skipped)
-    ["kind"],
+    ["feed", "kind"],
 )
 FEED_FETCH_SECONDS = Histogram(
     "newsflow_feed_fetch_seconds", "Time of one HTTP fetch, by what was fetched",
-    ["kind"],  # feed, page, robots
+    ["feed", "kind"],  # kind: feed, page, robots
     buckets=(0.01, 0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30),
 )
+FEED_POLL_SECONDS = Histogram(
+    "newsflow_feed_poll_seconds", "Time of one poll of a feed, its pages included",
+    ["feed"],
+    buckets=(0.1, 0.25, 0.5, 1, 2, 5, 10, 30, 60, 120),
+)
+
+
+def start_ingest_series() -> None:
+    """Export the producer's labelled series at 0 from the start (see start_worker_series)."""
+    for topic in (RAW, DEAD_LETTER):
+        MESSAGES_PRODUCED.labels(topic.role)
+    for reason in BadArticle.REASONS:
+        DEAD_LETTERS.labels(reason, "ingest")
+    for outcome in ("published", "rejected"):
+        INGESTED.labels(outcome)
+
+
+def start_feed_series(feed: str) -> None:
+    """Export a configured feed's series at 0 from its first poll."""
+    FEED_ITEMS_SEEN.labels(feed)
+    FEED_DUPLICATES.labels(feed)
+    FEED_POLL_SECONDS.labels(feed)
+    for extraction in ("page", "feed-summary"):
+        FEED_ITEMS_PUBLISHED.labels(feed, extraction)
+
+
+# serve-ingest, the HTTP door
 HTTP_INGEST_REQUESTS = Counter(
     "newsflow_http_ingest_requests_total", "POST /articles requests, by HTTP status", ["status"]
 )

@@ -64,7 +64,7 @@ def test_prometheus_gets_its_config_and_rules(resolved):
     assert Path(paths["/etc/prometheus/rules"]) == DEPLOY / "prometheus" / "rules"
     config = yaml.safe_load((DEPLOY / "prometheus" / "prometheus.yml").read_text())
     assert config["rule_files"] == ["rules/*.yml"]  # relative to /etc/prometheus
-    targets = {t for job in config["scrape_configs"] for c in job["static_configs"]
+    targets = {t for job in config["scrape_configs"] for c in job.get("static_configs", [])
                for t in c["targets"]}
     published = {f"{name}:{port.split(':')[-1] if isinstance(port, str) else port['target']}"
                  for name, service in resolved["services"].items()
@@ -86,3 +86,27 @@ def test_grafana_gets_the_datasource_and_dashboard(resolved):
         (DEPLOY / "grafana" / "provisioning" / "datasources" / "prometheus.yml").read_text())
     assert source["datasources"][0]["url"] == "http://prometheus:9090"
     assert "prometheus" in resolved["services"]
+
+
+def test_listed_targets_run_in_the_default_stack(resolved):
+    """A plain `docker compose up` runs every statically listed target: one behind a
+    profile would be down on a fresh stack and fire its alert (NewsflowIngestDown)."""
+    default = {name for name, service in resolved["services"].items()
+               if not service.get("profiles")}
+    config = yaml.safe_load((DEPLOY / "prometheus" / "prometheus.yml").read_text())
+    hosts = {t.split(":")[0] for job in config["scrape_configs"]
+             for c in job.get("static_configs", []) for t in c["targets"]}
+    assert hosts and hosts <= default, f"listed but not in the default stack: {hosts - default}"
+
+
+def test_profile_services_are_found_by_name_on_their_port(resolved):
+    """A profile's service is scraped through Docker's DNS: no target while it is off."""
+    services = resolved["services"]
+    config = yaml.safe_load((DEPLOY / "prometheus" / "prometheus.yml").read_text())
+    jobs = {job["job_name"]: job for job in config["scrape_configs"]}
+    [lookup] = jobs["newsflow-ingest"]["dns_sd_configs"]
+    assert lookup["names"] == ["ingest"] and lookup["type"] == "A"
+    ingest = services["ingest"]
+    assert ingest.get("profiles") == ["ingest"]
+    assert any(str(p.get("target") if isinstance(p, dict) else p).endswith(str(lookup["port"]))
+               for p in ingest["ports"])

@@ -110,3 +110,35 @@ def test_worker_deployment():
     hpa = docs[("HorizontalPodAutoscaler", "newsflow-worker")]
     partitions = int(docs[("ConfigMap", "newsflow-config")]["data"]["NEWSFLOW_PARTITIONS"])
     assert hpa["spec"]["maxReplicas"] <= partitions  # more workers than partitions idle
+
+
+def pod_specs() -> list[dict]:
+    docs = documents()
+    return [doc["spec"]["template"]["spec"] for (kind, _), doc in docs.items()
+            if kind in ("Deployment", "Job")]
+
+
+def test_no_setting_names_a_file_of_an_optional_volume():
+    """A path setting on a volume that may be absent (an optional secret) stops every
+    command when it is ("cannot load the TLS files"): such a setting stays empty by
+    default, and the operator sets it with the secret."""
+    config = documents()[("ConfigMap", "newsflow-config")]["data"]
+    for spec in pod_specs():
+        optional = {volume["name"] for volume in spec["volumes"]
+                    if (volume.get("secret") or volume.get("configMap") or {}).get("optional")}
+        for container in spec["containers"]:
+            for mount in container.get("volumeMounts", []):
+                if mount["name"] not in optional:
+                    continue
+                on_it = {name: value for name, value in config.items()
+                         if value.startswith(mount["mountPath"].rstrip("/") + "/")}
+                assert on_it == {}, f"{on_it} on the optional volume {mount['name']}"
+
+
+def test_prometheus_scrapes_only_services_deploy_k8s_defines():
+    config = yaml.safe_load((DEPLOY / "prometheus" / "prometheus-k8s.yml").read_text())
+    services = {f"{name}.{doc['metadata']['namespace']}.svc.cluster.local"
+                for (kind, name), doc in documents().items() if kind == "Service"}
+    names = {name for job in config["scrape_configs"] for lookup in job.get("dns_sd_configs", [])
+             for name in lookup["names"]}
+    assert names and names <= services, f"no such Service in deploy/k8s: {names - services}"

@@ -121,4 +121,7 @@ def test_scrape_config_targets_the_worker_and_ingest_ports():
     jobs = {job["job_name"]: job for job in config["scrape_configs"]}
     assert jobs["newsflow-worker"]["metrics_path"] == "/metrics"
     assert jobs["newsflow-worker"]["static_configs"][0]["targets"] == ["worker:6066"]
-    assert jobs["newsflow-ingest"]["static_configs"][0]["targets"] == ["ingest:6067"]
+    # serve-ingest, behind a compose profile: found by name, so absent when not running
+    [lookup] = jobs["newsflow-ingest"]["dns_sd_configs"]
+    assert (lookup["names"], lookup["port"]) == (["ingest"], 6067)
+    assert "static_configs" not in jobs["newsflow-ingest"]

@@ -4,19 +4,23 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import contextlib
 import re
 import shutil
 import subprocess
 import sys
 
+import httpx
 import orjson
 import pytest
+from newsflow import metrics
 from newsflow.ingest.publish import publish
 from newsflow.kafka.clients import producer as new_producer, started
 from newsflow.topics import validate
 from newsflow.topics.registry import RAW
 from tests.conftest import SEED
 from newsflow.kafka.reader import collect
+from newsflow.local.broker import free_port
 
 pytestmark = pytest.mark.integration
 
@@ -54,9 +58,12 @@ def messages_about(found: dict, article_id: str) -> dict[str, list[dict]]:
 
 async def test_seed_comes_out_enriched_on_every_downstream_topic(settings, worker, seed_article):
     ids: list[str] = []
+    raw = metrics.MESSAGES_PRODUCED.labels("raw")
+    before = raw._value.get()
     published, rejected = await publish(settings, [str(SEED)], acknowledged=ids.extend)
     SENT["good"] += 1
     assert published == 1 and ids == [seed_article.id] and rejected == 0
+    assert raw._value.get() - before == 1  # counted once the broker acknowledged it
 
     def complete(found):
         mine = messages_about(found, seed_article.id)
@@ -175,6 +182,38 @@ async def test_ingest_from_a_pipe_publishes_while_the_pipe_stays_open(settings):
     assert len(out.split()) == 1 and "published 2 article(s)" in err.decode()
 
 
+async def test_ingest_from_a_pipe_serves_its_dead_letters_on_metrics_when_given_a_port(settings):
+    """A long-running `... | newsflow ingest -` with NEWSFLOW_INGEST_METRICS_PORT: its
+    ingest-stage dead letters reach Prometheus, counted once the broker has them."""
+    port = free_port()
+    process = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "newsflow.cli", "ingest", "-", "--bootstrap", settings.bootstrap,
+        "--topic-prefix", settings.topic_prefix, "--ingest-metrics-port", str(port),
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    letters = 'newsflow_dead_letters_total{reason="malformed_json",stage="ingest"}'
+    produced = 'newsflow_messages_produced_total{topic="deadletter"}'
+    text = ""
+    try:
+        process.stdin.write(b"{not json\n")
+        await process.stdin.drain()
+        async with httpx.AsyncClient() as http:
+            for _ in range(120):
+                with contextlib.suppress(httpx.HTTPError):
+                    text = (await http.get(f"http://127.0.0.1:{port}/metrics")).text
+                if f"{produced} 1.0" in text:
+                    break
+                await asyncio.sleep(0.25)
+        process.stdin.close()
+        _, err = await asyncio.wait_for(process.communicate(), 30)
+    finally:
+        if process.returncode is None:
+            process.kill()
+            await process.wait()
+    assert process.returncode == 1, err.decode()  # an input was rejected
+    assert _value(text, letters) == 1 and _value(text, produced) == 1
+    assert _value(text, 'newsflow_messages_produced_total{topic="raw"}') == 0
+
+
 async def test_metrics_count_what_went_through(settings, worker):
     sent = SENT["good"] + SENT["bad"] + SENT["repeated"]
     text = ""
@@ -188,6 +227,8 @@ async def test_metrics_count_what_went_through(settings, worker):
     assert _value(text, "newsflow_articles_consumed_total") == sent
     assert _value(text, "newsflow_articles_enriched_total") == SENT["good"]
     assert _value(text, 'newsflow_duplicates_skipped_total{kind="article"}') == SENT["repeated"]
+    # one dedupe marker per record processed (good or bad), counted once committed
+    assert _value(text, 'newsflow_messages_produced_total{topic="seen"}') == SENT["good"] + SENT["bad"]
     assert _value(text, 'newsflow_transactions_total{outcome="committed"}') >= 1
     found = await collect(settings, ["enriched"], lambda f: len(f["enriched"]) >= SENT["good"])
     assert len(found["enriched"]) == SENT["good"]

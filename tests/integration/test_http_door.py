@@ -17,6 +17,7 @@ import httpx
 import orjson
 import pytest
 
+from newsflow import metrics
 from newsflow.core.article import article_id
 from newsflow.ingest.http.server import Door, serve
 from newsflow.local.broker import free_port
@@ -105,6 +106,19 @@ async def test_tokens_are_required_and_any_of_them_rotates_in(settings, tmp_path
     assert 'newsflow_http_ingest_requests_total{status="401"}' in text
     assert 'newsflow_http_ingest_auth_failures_total{reason="missing"}' in text
     assert 'newsflow_http_ingest_auth_failures_total{reason="invalid"}' in text
+
+
+async def test_committed_articles_are_counted_as_produced(settings):
+    raw = metrics.MESSAGES_PRODUCED.labels("raw")
+    before = raw._value.get()
+    async with running(settings) as door:
+        answer = await post(door.port, {**STORY, "url": "https://example.com/door/counted"},
+                            {"Content-Type": "application/json"})
+        assert answer.status_code == 202, answer.text
+        async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{door.port}") as http:
+            text = (await http.get("/metrics")).text
+    assert raw._value.get() - before == 1
+    assert f'newsflow_messages_produced_total{{topic="raw"}} {before + 1}' in text
 
 
 async def test_the_id_is_derived_and_a_supplied_one_kept_as_source_id(settings):

@@ -191,6 +191,7 @@ async def test_prometheus_scrapes_throughput_and_lag(prometheus_binary, settings
     produced = results["newsflow_messages_produced_total"]
     assert produced["topic=enriched"] == PUSHED
     assert produced["topic=deadletter"] == 0  # every article was good (the series starts at 0)
+    assert produced["topic=seen"] == PUSHED  # one dedupe marker per article, once committed
     # Each quote and entity message is counted both per topic and on its own counter.
     assert produced["topic=quotes"] == results["newsflow_quotes_emitted_total"][""] > 0
     assert produced["topic=entities"] == results["newsflow_entities_emitted_total"][""] > 0

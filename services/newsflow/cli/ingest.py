@@ -31,10 +31,15 @@ def add_arguments(parser) -> None:
     parser.add_argument("--dry-run", action="store_true", help="print the JSONL instead of publishing")
     options.max_bytes(parser)
     parser.add_argument("--data-dir", help="where seen feed items are kept (NEWSFLOW_DATA_DIR)")
+    parser.add_argument("--ingest-metrics-port", type=int,
+                        help="serve /metrics here (NEWSFLOW_INGEST_METRICS_PORT, default 6068: "
+                             "while polling feeds; files and stdin only when given; 0: never)")
     options.connection(parser)
 
 
 def run(settings: Settings, args) -> int:
+    from newsflow.ingest import exporter
+
     if args.feed:
         if args.paths:
             raise UsageError("give PATHs or --feed, not both")
@@ -42,10 +47,14 @@ def run(settings: Settings, args) -> int:
             interval = parse_duration(args.interval)
         except ValueError as exc:
             raise UsageError(f"--interval: {exc}") from None
+        if exporter.wanted(settings, long_running=not args.once):
+            exporter.serve(settings)
         return _run_feeds(settings, args.feed, interval, args.once, args.dry_run)
     missing = [path for path in args.paths if path != "-" and not Path(path).exists()]
     if missing:
         raise UsageError(f"no such file or folder: {', '.join(missing)}")
+    if exporter.wanted(settings, long_running=False):
+        exporter.serve(settings)
     return _run_files(settings, args.paths or ["-"], args.dry_run)
 
 

@@ -49,16 +49,17 @@ class Article:
     id: str
     title: str
     body: str
-    published: str | None = None
+    published: str | None = None  # the day (ISO date), as the article's own place wrote it
     source: str | None = None
     url: str | None = None
     author: str | None = None  # from a feed item or its page
     extraction: str | None = None  # feed ingestion: "page" or "feed-summary"
     source_id: str | None = None  # the sender's own id for it, when it gave one that differs
+    published_at: str | None = None  # ISO 8601 with the time of day (and offset), when given
 
     def to_dict(self) -> dict:
-        """The fields; the optional ones (feed, source_id) only when set, so other messages
-        keep their shape."""
+        """The fields; the optional ones (feed, source_id, published_at) only when set, so
+        other messages keep their shape."""
         data = asdict(self)
         for name in _OMITTED_WHEN_NONE:
             if data[name] is None:
@@ -66,7 +67,7 @@ class Article:
         return data
 
 
-_OMITTED_WHEN_NONE = ("author", "extraction", "source_id")
+_OMITTED_WHEN_NONE = ("author", "extraction", "source_id", "published_at")
 
 
 def article_id(title: str, body: str, url: str | None = None) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import email.utils
 import functools
 import re
 
@@ -51,6 +52,28 @@ def parse_date(text: str) -> dt.date | None:
     if parsed is None or re.fullmatch(r"\d+", text):
         return None
     return parsed.date()
+
+
+_ISO_TIME = re.compile(r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}.*")
+
+
+def parse_timestamp(text: str) -> dt.datetime | None:
+    """The moment written in ``text`` when it has a time of day, with its UTC offset when
+    it gives one: ISO 8601 ("2025-07-18T23:30:00-07:00", "...Z") or RFC 2822 as feeds
+    write it ("Fri, 18 Jul 2025 23:30:00 -0700"). None for a date alone: a time of day
+    is never made up."""
+    text = text.strip()
+    if not text or len(text) > 64:
+        return None
+    if _ISO_TIME.fullmatch(text):
+        try:
+            return dt.datetime.fromisoformat(text)
+        except ValueError:
+            return None
+    try:
+        return email.utils.parsedate_to_datetime(text)
+    except (TypeError, ValueError, IndexError):
+        return None
 
 
 @functools.lru_cache(maxsize=4096)  # a stream repeats "Thursday" and "July 11" a lot

@@ -5,10 +5,10 @@ from __future__ import annotations
 import orjson
 
 from newsflow.core.article import Article, BadArticle, article_id
-from newsflow.core.dates import parse_date
+from newsflow.core.dates import parse_date, parse_timestamp
 
 DEFAULT_MAX_BYTES = 1024 * 1024
-_TEXT_FIELDS = ("title", "body", "published", "source", "url", "id", "source_id")
+_TEXT_FIELDS = ("title", "body", "published", "published_at", "source", "url", "id", "source_id")
 
 
 def decode(payload: bytes, max_bytes: int = DEFAULT_MAX_BYTES) -> str:
@@ -53,7 +53,8 @@ def from_seed_text(text: str) -> Article:
     body = "\n".join(lines[2:]).strip("\n")
     if not body.strip():
         raise BadArticle("empty_body", "no text after the date line")
-    return Article(id=article_id(title, body), title=title, body=body, published=published)
+    return Article(id=article_id(title, body), title=title, body=body, published=published,
+                   published_at=timestamp(lines[1]))
 
 
 def from_mapping(obj: object) -> Article:
@@ -83,6 +84,11 @@ def from_mapping(obj: object) -> Article:
         if date is None:
             raise BadArticle("bad_date", f"'published' is not a date: {published[:60]!r}")
         published = date.isoformat()
+    # a raw message newsflow wrote has the moment in published_at, the day in published
+    published_at = timestamp(obj.get("published_at") or obj.get("published") or "")
+    if obj.get("published_at") and published_at is None:
+        raise BadArticle("bad_date",
+                         f"'published_at' has no time of day: {obj['published_at'][:60]!r}")
     url = obj.get("url") or None
     derived = article_id(title, body, url)
     supplied = obj.get("id") if obj.get("id") != derived else None
@@ -91,10 +97,18 @@ def from_mapping(obj: object) -> Article:
         title=title,
         body=body,
         published=published or None,
+        published_at=published_at,
         source=obj.get("source") or None,
         url=url,
         source_id=obj.get("source_id") or supplied or None,
     )
+
+
+def timestamp(text: str) -> str | None:
+    """``text``'s moment as ISO 8601 with its offset, when it has a time of day: kept
+    beside the day ``published``, which drops it."""
+    moment = parse_timestamp(text)
+    return moment.isoformat() if moment else None
 
 
 def from_json(text: str) -> Article:

@@ -56,7 +56,6 @@ async def publish(settings: Settings, paths: list[str], dry_run: bool = False,
             if isinstance(item, Rejected):
                 rejected += 1
                 metrics.INGESTED.labels("rejected").inc()
-                metrics.DEAD_LETTERS.labels(item.error.reason, "ingest").inc()
                 refused(item)
                 await sink.rejected(item)
                 continue

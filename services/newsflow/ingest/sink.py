@@ -7,6 +7,7 @@ import asyncio
 import sys
 import time
 
+from newsflow import metrics
 from newsflow.config import Settings
 from newsflow.core.article import Article
 from newsflow.ingest.files import Rejected
@@ -24,7 +25,8 @@ class Sink:
         self.dead_topic = DEAD_LETTER.name(settings.topic_prefix)
         self._settings = settings
         self._client = None if dry_run else producer(settings)
-        self._pending: list[tuple[str | None, asyncio.Future]] = []  # (article id, ack)
+        # (article id or None for a dead letter, the topic's role, its acknowledgement)
+        self._pending: list[tuple[str | None, str, asyncio.Future]] = []
 
     async def __aenter__(self) -> "Sink":
         if self._client is not None:
@@ -46,7 +48,7 @@ class Sink:
             sys.stdout.buffer.write(one_line(value) + b"\n")
             sys.stdout.flush()
             return
-        self._pending.append((item.id, await self.send(item, value)))
+        self._pending.append((item.id, RAW.role, await self.send(item, value)))
 
     async def send(self, item: Article, value: bytes | None = None) -> asyncio.Future:
         """Send it to the raw topic; the future of its acknowledgement, for the caller to
@@ -55,21 +57,26 @@ class Sink:
         return await self._client.send(self.raw_topic, value, key=item.id.encode())
 
     async def rejected(self, item: Rejected) -> None:
-        """Dead-letter it (a dry run only reports it)."""
+        """Dead-letter it and count it in newsflow_dead_letters_total{stage="ingest"} (a
+        dry run only reports it)."""
         if self._client is None:
             return
         letter = messages.dead_letter(
             reason=item.error.reason, detail=item.error.detail, payload=item.payload,
             stage="ingest", source={"origin": item.origin},
         )
-        self._pending.append((None, await self._client.send(self.dead_topic, messages.encode(letter))))
+        ack = await self._client.send(self.dead_topic, messages.encode(letter))
+        self._pending.append((None, DEAD_LETTER.role, ack))
+        metrics.DEAD_LETTERS.labels(item.error.reason, "ingest").inc()
 
     async def flush(self) -> list[str]:
-        """Wait until everything sent so far is acknowledged (raises if a send failed); the
-        ids of the articles among it."""
+        """Wait until everything sent so far is acknowledged (raises if a send failed) and
+        count it in newsflow_messages_produced_total; the ids of the articles among it."""
         pending, self._pending = self._pending, []
-        await asyncio.gather(*(ack for _, ack in pending))
-        return [article_id for article_id, _ in pending if article_id is not None]
+        await asyncio.gather(*(ack for _, _, ack in pending))
+        for _, role, _ in pending:
+            metrics.MESSAGES_PRODUCED.labels(role).inc()
+        return [article_id for article_id, _, _ in pending if article_id is not None]
 
 
 def one_line(message: bytes) -> bytes:

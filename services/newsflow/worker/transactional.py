@@ -254,6 +254,7 @@ class TransactionalProcessor:
         metrics.TRANSACTIONS.labels("committed").inc()
         metrics.DUPLICATES_SKIPPED.labels("article").inc(batch.skipped("article"))
         metrics.DUPLICATES_SKIPPED.labels("redelivery").inc(batch.skipped("redelivery"))
+        metrics.MESSAGES_PRODUCED.labels(SEEN.role).inc(len(batch.markers))
         for message in out:
             metrics.count_published(message)
             if message.reason is not None:

@@ -45,3 +45,12 @@ def test_jsonl_on_stdin_in_the_scorer_contract():
     assert article["id"] == "a"
     for quote in article["quotes"]:
         assert article["body"][quote["start"]:quote["end"]] == quote["text"]
+
+
+def test_the_time_of_day_is_kept_beside_the_date():
+    stdin = b'{"title": "T", "body": "Smith spoke.", "published": "2025-07-18T23:30:00-07:00"}\n'
+    result = enrich(stdin=stdin)
+    assert result.returncode == 0, result.stderr
+    article = orjson.loads(result.stdout)
+    assert article["published"] == "2025-07-18"
+    assert article["published_at"] == "2025-07-18T23:30:00-07:00"

@@ -51,6 +51,30 @@ def test_json_article_keeps_its_fields_and_parses_the_date():
 
 
 @pytest.mark.parametrize(
+    ("written", "day", "moment"),
+    [
+        ("2025-07-18T23:30:00-07:00", "2025-07-18", "2025-07-18T23:30:00-07:00"),
+        ("2025-07-18T23:30:00Z", "2025-07-18", "2025-07-18T23:30:00+00:00"),
+        ("Fri, 18 Jul 2025 23:30:00 -0700", "2025-07-18", "2025-07-18T23:30:00-07:00"),
+        ("2025-07-18 09:05", "2025-07-18", "2025-07-18T09:05:00"),  # no offset: none made up
+        ("July 18, 2025", "2025-07-18", None),  # a date alone: no time of day made up
+    ],
+)
+def test_published_keeps_the_day_and_published_at_the_time_of_day(written, day, moment):
+    article = from_mapping({"title": "T", "body": "B", "published": written})
+    assert (article.published, article.published_at) == (day, moment)
+    again = from_mapping({**article.to_dict(), "schema": "raw_article/1"})  # as the worker reads it
+    assert (again.published, again.published_at) == (day, moment)
+    assert ("published_at" in article.to_dict()) == (moment is not None)
+
+
+def test_a_published_at_without_time_of_day_is_a_bad_date():
+    with pytest.raises(BadArticle) as caught:
+        from_mapping({"body": "b", "published_at": "yesterday"})
+    assert caught.value.reason == "bad_date"
+
+
+@pytest.mark.parametrize(
     ("payload", "reason"),
     [
         (b"{not json", "malformed_json"),

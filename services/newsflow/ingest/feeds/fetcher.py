@@ -14,6 +14,7 @@ hop, so that each hop gets the policy, robots.txt and the politeness of its own 
 from __future__ import annotations
 
 import asyncio
+import contextvars
 import ipaddress
 import logging
 import time
@@ -31,6 +32,9 @@ from newsflow.ingest.feeds.policy import (PUBLIC_ONLY, REFUSED, AllowList, Inval
 from newsflow.ingest.feeds.inflate import ACCEPT_ENCODING, BoundedDecoder, TooLarge, Undecodable
 
 USER_AGENT = "newsflow-ingest/0.1 (+https://github.com/newsflow/newsflow)"
+# The configured feed a fetch is made for (its pages too), set by the poll: the ``feed``
+# label of the fetch series. A context variable, so that each feed's concurrent poll has its own.
+FEED_LABEL: contextvars.ContextVar[str] = contextvars.ContextVar("feed_label", default="")
 _TRANSIENT_STATUS = frozenset({429, 500, 502, 503, 504})
 _REDIRECT_STATUS = frozenset({301, 302, 303, 307, 308})
 # httpx logs every request at INFO; fetch errors are reported by the callers instead
@@ -105,11 +109,11 @@ class Fetcher:
 
     async def get(self, url: str, headers: dict[str, str] | None = None, kind: str = "page",
                   allow_private: bool = False) -> Response:
-        """The response (any status below 400 but a redirect, 304 included), or FetchError."""
+        """The response (any status below 400 but a redirect, 304 included), or FetchError
+        (which the caller reports and counts: it knows what the fetch was for)."""
         try:
             return await self._follow(url, headers or {}, kind, allow_private, robots=True)
         except FetchError as exc:
-            metrics.FEED_FETCH_ERRORS.labels(exc.kind).inc()
             raise FetchError(exc.kind, exc.detail) from None
 
     async def _follow(self, url: str, headers: dict[str, str], kind: str, allow_private: bool,
@@ -176,7 +180,8 @@ class Fetcher:
             try:
                 response = await self._read(url, headers, allow_private)
             finally:
-                metrics.FEED_FETCH_SECONDS.labels(kind).observe(time.perf_counter() - began)
+                metrics.FEED_FETCH_SECONDS.labels(FEED_LABEL.get(), kind).observe(
+                    time.perf_counter() - began)
         if response.status in _TRANSIENT_STATUS:
             raise _Transient("status", f"HTTP {response.status} from {url}")
         if response.status >= 400:

@@ -15,6 +15,7 @@ from newsflow.ingest.feeds.memory import FeedMemory
 from newsflow.ingest.feeds.policy import AllowList
 from newsflow.ingest.feeds.poll import poll
 from newsflow.ingest.sink import Sink
+from newsflow.logs import console
 
 
 async def feed_polls(settings: Settings, feeds: list[str], interval: float,
@@ -46,12 +47,14 @@ async def feed_polls(settings: Settings, feeds: list[str], interval: float,
                     await sink.flush()
                     for item in result.items:
                         published.append(item.article.id)
-                        metrics.FEED_ITEMS_PUBLISHED.labels(item.article.extraction).inc()
+                        metrics.FEED_ITEMS_PUBLISHED.labels(
+                            result.feed, item.article.extraction).inc()
                         metrics.INGESTED.labels("published").inc()
                         if not dry_run:
                             store.mark(item.key, item.updated)
                     if not dry_run:
                         store.remember(result.feed_url, result.etag, result.modified)
+                    console.info(result.summary())
                 yield published
                 await asyncio.sleep(interval)
     finally:

@@ -7,8 +7,8 @@ feed's own content or summary is used instead, and the article's ``extraction`` 
 Nothing is written to the store here: the caller marks items once they are published.
 
 Feeds are hostile input. A poll never raises: whatever goes wrong with the feed or with one
-of its items is a line on stderr and a count in newsflow_feed_fetch_errors_total{kind}, and
-the rest goes on. The work is bounded: one poll takes at most ``Limits.max_items`` new items
+of its items is a line on stderr and a count in newsflow_feed_fetch_errors_total{feed,kind},
+and the rest goes on. The work is bounded: one poll takes at most ``Limits.max_items`` new items
 (the others wait for the next poll) and lasts at most ``Limits.poll_deadline`` seconds (pages
 still being fetched then fall back to the feed's summary).
 """
@@ -16,16 +16,19 @@ still being fetched then fall back to the feed's summary).
 from __future__ import annotations
 
 import asyncio
+import contextvars
 import datetime as dt
+import time
 from dataclasses import dataclass, field
 from urllib.parse import urljoin, urlsplit
 
 from newsflow import metrics
 from newsflow.core.article import Article, article_id
 from newsflow.core.dates import parse_date
+from newsflow.core.parse import timestamp
 from newsflow.ingest.feeds.documents import FeedError, parse_feed
 from newsflow.ingest.feeds.pages import Extracted, Unreadable, from_page, html_to_text
-from newsflow.ingest.feeds.fetcher import Fetcher, FetchError
+from newsflow.ingest.feeds.fetcher import FEED_LABEL, Fetcher, FetchError
 from newsflow.ingest.feeds.memory import FeedMemory, canonical_url
 from newsflow.logs import console
 
@@ -44,6 +47,29 @@ class Poll:
     etag: str | None = None
     modified: str | None = None
     not_modified: bool = False
+    seen: int = 0  # items skipped: published before, unchanged
+    failed: int = 0  # fetches, pages and items that went wrong
+    seconds: float = 0.0
+
+    @property
+    def feed(self) -> str:
+        return feed_label(self.feed_url)
+
+    def summary(self) -> str:
+        """The poll's log line."""
+        state = " (not modified)" if self.not_modified else ""
+        return (f"newsflow ingest: feed {self.feed}: {len(self.items)} new, {self.seen} seen, "
+                f"{self.failed} failed in {self.seconds:.2f}s{state}")
+
+
+def feed_label(feed_url: str) -> str:
+    """The ``feed`` label of a configured feed's series: its host (and port), never a path
+    or an item's URL, so the series are as many as the feeds configured."""
+    return urlsplit(feed_url).netloc.rpartition("@")[2].lower() or "?"
+
+
+# The poll under way in this task (and the page fetches it spawned): what _warn counts in.
+_CURRENT: contextvars.ContextVar[Poll | None] = contextvars.ContextVar("poll", default=None)
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,11 +84,19 @@ async def poll(fetcher: Fetcher, store: FeedMemory, feed_url: str, max_bytes: in
     """The feed's new and changed items (none on a 304 or a failed fetch); never raises."""
     etag, modified = store.validators(feed_url)
     result = Poll(feed_url, etag=etag, modified=modified)
+    metrics.start_feed_series(result.feed)
+    current, label = _CURRENT.set(result), FEED_LABEL.set(result.feed)
+    began = time.monotonic()
     try:
         await _poll(fetcher, store, result, max_bytes)
     except Exception as exc:  # a defect of ours on strange input: this feed only
         _report(feed_url, "unexpected", f"{type(exc).__name__}: {exc}")
         result.items = []
+    finally:
+        _CURRENT.reset(current)
+        FEED_LABEL.reset(label)
+    result.seconds = time.monotonic() - began
+    metrics.FEED_POLL_SECONDS.labels(result.feed).observe(result.seconds)
     return result
 
 
@@ -90,7 +124,7 @@ async def _poll(fetcher: Fetcher, store: FeedMemory, result: Poll, max_bytes: in
     except TimeoutError:
         _report(feed_url, "deadline", f"not fetched and parsed in {limits.poll_deadline}s")
         return
-    candidates, more = _new_entries(parsed.entries, response.url, store, limits.max_items)
+    candidates, more = _new_entries(parsed.entries, response.url, store, limits.max_items, result)
     if more:
         console.warning(f"newsflow ingest: {feed_url}: over {limits.max_items} new items; "
                         "the others wait for the next poll")
@@ -110,19 +144,20 @@ async def _poll(fetcher: Fetcher, store: FeedMemory, result: Poll, max_bytes: in
             result.items.append(Item(article, candidate.key or article.id, candidate.updated))
 
 
-def _new_entries(entries: list, base: str, store: FeedMemory, limit: int
+def _new_entries(entries: list, base: str, store: FeedMemory, limit: int, result: Poll
                  ) -> tuple[list[_Candidate], bool]:
     """The first ``limit`` entries not published before (each link once), and whether
     there are more."""
     candidates: list[_Candidate] = []
     keys: set[str] = set()
     for entry in entries:
-        metrics.FEED_ITEMS_SEEN.inc()
+        metrics.FEED_ITEMS_SEEN.labels(result.feed).inc()
         url = _link(base, entry)
         key = url or entry.get("id") or ""
         updated = dict.get(entry, "updated") or entry.get("published") or ""
         if key and (key in keys or not store.is_new(key, updated)):
-            metrics.FEED_DUPLICATES.inc()
+            metrics.FEED_DUPLICATES.labels(result.feed).inc()
+            result.seen += 1
             continue
         if len(candidates) == limit:
             return candidates, True
@@ -201,8 +236,12 @@ def _article(candidate: _Candidate, page: Extracted | None, source: str,
     if len(body.encode()) > max_bytes:
         _report(url or "?", "too_large", f"article text over {max_bytes} bytes")
         return None
+    # the entry's moment, when the day is the entry's (a page gives its day alone)
+    written = entry.get("published") or dict.get(entry, "updated") or ""
+    moment = timestamp(written) if published == _entry_date(entry) else None
     return Article(id=article_id(title, body, url), title=title, body=body, published=published,
-                   source=source, url=url, author=author or None, extraction=extraction)
+                   source=source, url=url, author=author or None, extraction=extraction,
+                   published_at=moment)
 
 
 def _date(text: str | None) -> str | None:
@@ -217,10 +256,13 @@ def _entry_date(entry) -> str | None:
 
 
 def _report(where: str, kind: str, detail: str) -> None:
-    """An error the fetcher did not count already."""
-    metrics.FEED_FETCH_ERRORS.labels(kind).inc()
     _warn(where, FetchError(kind, detail))
 
 
 def _warn(where: str, exc: FetchError) -> None:
+    """One line on stderr, counted for the feed being polled."""
+    poll = _CURRENT.get()
+    if poll is not None:
+        poll.failed += 1
+    metrics.FEED_FETCH_ERRORS.labels(poll.feed if poll else "?", exc.kind).inc()
     console.warning(f"newsflow ingest: {where}: {exc}")

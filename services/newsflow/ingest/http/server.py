@@ -110,6 +110,7 @@ def make_app(settings: Settings, max_in_flight: int = MAX_IN_FLIGHT, *,
     """The application; it connects its publisher on start-up (errors.Unavailable, one line, if
     no broker answers). ``transactional_id`` default: one of its own, unique (serve() gives
     a stable one, so that a restart fences its predecessor)."""
+    metrics.MESSAGES_PRODUCED.labels(RAW.role)  # exported at 0 from the start
     tokens = tokens or Tokens(settings.ingest_tokens, settings.ingest_tokens_file)
     transactional_id = transactional_id or (
         f"{settings.topic_prefix}http-ingest.{uuid.uuid4().hex}")
@@ -154,6 +155,7 @@ def make_app(settings: Settings, max_in_flight: int = MAX_IN_FLIGHT, *,
         finally:
             in_flight.give(len(articles))
         metrics.INGESTED.labels("published").inc(len(articles))
+        metrics.MESSAGES_PRODUCED.labels(RAW.role).inc(len(articles))  # committed
         metrics.HTTP_INGEST_REQUESTS.labels("202").inc()
         answer = {"ids": [a.id for a in articles], **({"blank_lines": blank} if blank else {})}
         return web.json_response(answer, status=202)

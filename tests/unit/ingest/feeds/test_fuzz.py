@@ -15,7 +15,7 @@ import tempfile
 import httpx
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from prometheus_client import REGISTRY
+from tests.unit.ingest.feeds.conftest import sample
 
 from newsflow.ingest.feeds.documents import FeedError, parse_feed
 from newsflow.ingest.feeds.poll import poll
@@ -107,8 +107,7 @@ class FakeFetcher:
 
 
 def unexpected() -> float:
-    return REGISTRY.get_sample_value("newsflow_feed_fetch_errors_total",
-                                     {"kind": "unexpected"}) or 0.0
+    return sample("newsflow_feed_fetch_errors_total", kind="unexpected")
 
 
 async def _poll(feed: bytes, page: bytes | None):

@@ -11,7 +11,6 @@ import tracemalloc
 from dataclasses import replace
 
 import pytest
-from prometheus_client import REGISTRY
 
 from newsflow.ingest.feeds import fetcher as politeness
 from newsflow.ingest.feeds.poll import poll
@@ -21,6 +20,7 @@ from newsflow.ingest.feeds.memory import FeedMemory
 from tests.fixtures.feeds.hostile import (SECRET_TEXT, HostileServer, SecretServer,
                                           billion_laughs, local_path_feed, rss)
 from tests.fixtures.feeds.server import FeedServer
+from tests.unit.ingest.feeds.conftest import sample
 
 FAST = Limits(min_gap=0, backoff=0.01, attempts=1, timeout=5, deadline=5, poll_deadline=10)
 ALLOWED = AllowList.parse("127.0.0.2/32")
@@ -49,7 +49,7 @@ def store(tmp_path):
 
 
 def errors(kind: str) -> float:
-    return REGISTRY.get_sample_value("newsflow_feed_fetch_errors_total", {"kind": kind}) or 0.0
+    return sample("newsflow_feed_fetch_errors_total", kind=kind)
 
 
 async def poll_with(store, feed_url: str, limits: Limits = FAST, max_bytes: int = 64 * 1024):

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+from urllib.parse import urlsplit
+
 import pytest
 from prometheus_client import REGISTRY
 
@@ -11,7 +14,7 @@ from newsflow.ingest.feeds.pages import from_page, html_to_text
 from newsflow.ingest.feeds.fetcher import Fetcher, Limits
 from newsflow.ingest.feeds.memory import FeedMemory, canonical_url
 from tests.fixtures.feeds.server import HERE
-from tests.unit.ingest.feeds.conftest import LOOPBACK
+from tests.unit.ingest.feeds.conftest import LOOPBACK, sample
 
 FAST = Limits(min_gap=0, backoff=0.01, timeout=2)
 
@@ -28,10 +31,6 @@ def store(tmp_path):
     store = FeedMemory(str(tmp_path))
     yield store
     store.close()
-
-
-def sample(name: str, **labels) -> float:
-    return REGISTRY.get_sample_value(name, labels) or 0.0
 
 
 def by_url(result) -> dict:
@@ -85,6 +84,26 @@ async def test_a_malformed_feed_yields_nothing_and_counts_an_error(server, fetch
     result = await poll(fetcher, store, server.feed_url("malformed.xml"), 64 * 1024)
     assert result.items == [] and not result.not_modified
     assert sample("newsflow_feed_fetch_errors_total", kind="malformed") == before + 1
+
+
+async def test_a_poll_is_counted_under_its_feed_and_says_what_it_did(server, fetcher, store):
+    url = server.feed_url("rss.xml")
+    feed = urlsplit(server.base).netloc
+    names = ("newsflow_feed_items_seen_total", "newsflow_feed_fetch_errors_total",
+             "newsflow_feed_poll_seconds_count", "newsflow_feed_fetch_seconds_count")
+    before = {name: sample(name, feed=feed) for name in names}
+    result = await poll(fetcher, store, url, 64 * 1024)
+    grew = {name: sample(name, feed=feed) - before[name] for name in names}
+    assert grew == {"newsflow_feed_items_seen_total": 3,
+                    "newsflow_feed_fetch_errors_total": 1,  # missing.html: HTTP 404
+                    "newsflow_feed_poll_seconds_count": 1,
+                    "newsflow_feed_fetch_seconds_count": 5}  # robots.txt, the feed, 3 pages
+    assert re.fullmatch(rf"newsflow ingest: feed {re.escape(feed)}: 3 new, 0 seen, 1 failed "
+                        r"in \d+\.\d\ds", result.summary())
+    # the label is the configured feed's host: never an item's URL
+    feeds = {s.labels["feed"] for family in REGISTRY.collect() for s in family.samples
+             if s.name.startswith("newsflow_feed_")}
+    assert all("/" not in label for label in feeds) and feed in feeds
 
 
 async def test_a_missing_feed_yields_nothing(server, fetcher, store):
