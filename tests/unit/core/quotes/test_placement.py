@@ -78,7 +78,7 @@ def test_quote_split_by_a_cue_the_parser_left_bare_is_joined():
 )
 def test_short_quote_touching_its_cue_is_speech(text, quote, speaker, cue):
     found = quotes(text)
-    assert [(q["text"], q["type"], q["speaker"]["name"], q["cue"]["text"]) for q in found] == [
+    assert [(q["text"], q["type"], q["speaker"]["text"], q["cue"]["text"]) for q in found] == [
         (quote, "direct", speaker, cue)
     ]
 
