@@ -30,12 +30,15 @@ MAX_DATELINE_CHARS = 200
 _DATELINE_TOKENS = 120
 
 
-def describe(article: Article, doc: Doc, today: dt.date | None = None) -> dict:
+def describe(article: Article, doc: Doc, today: dt.date | None = None, language: str | None = None) -> dict:
     """The metadata fields of the enriched article.
 
     ``published`` is the article's own date, else its dateline's. Dates in the text are
-    resolved against it (or ``today``, default the current date, when it has none).
+    resolved against it (or ``today``, default the current date, when it has none); they
+    are read off the model's entities, so only in the model's language: ``language``
+    (the article's, default the model's) is another, the text has no ``dates``.
     """
+    language = language or doc.lang_
     text = doc.text
     published = dt.date.fromisoformat(article.published) if article.published else None
     line = dateline(text, published or today or dt.date.today())
@@ -44,8 +47,8 @@ def describe(article: Article, doc: Doc, today: dt.date | None = None) -> dict:
     return {
         "published": published.isoformat() if published else None,
         "dateline": line,
-        "dates": mentioned_dates(doc, published),
-        "language": doc.lang_,
+        "dates": mentioned_dates(doc, published) if language == doc.lang_ else [],
+        "language": language,
         "word_count": len(_WORD.findall(text)),
     }
 

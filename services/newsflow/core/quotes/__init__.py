@@ -29,7 +29,7 @@ from spacy.tokens import Doc
 
 from newsflow.core.entities.speakers import Speakers
 from newsflow.core.quotes.attribution import Attribution
-from newsflow.core.quotes.content import content_span
+from newsflow.core.quotes.content import content_span, verbatim
 from newsflow.core.quotes.cues import find_cues, reports_nobody
 from newsflow.core.quotes.index import CuesInOrder, TextIndex
 from newsflow.core.quotes.lexicon import MIN_PRECISION, SURE_PRECISION, frame_precision
@@ -37,7 +37,7 @@ from newsflow.core.quotes.marks import quoted_spans
 from newsflow.core.quotes.merging import credit_demonstratives, merge_overlaps, with_gaps_filled, without_nested_twins
 from newsflow.core.quotes.placement import add_bare_quotes
 
-__all__ = ["extract_quotes"]
+__all__ = ["extract_quotes", "quotations"]
 
 
 def extract_quotes(doc: Doc) -> list[dict]:
@@ -59,3 +59,16 @@ def extract_quotes(doc: Doc) -> list[dict]:
     found = without_nested_twins(with_gaps_filled(found, unsure))
     people = Speakers(doc)
     return [a.to_dict(doc, text, index, marks, people) for a in sorted(found, key=lambda a: (a.start, a.end))]
+
+
+def quotations(text: str) -> list[dict]:
+    """The quotations of a text in a language the cues are not written for: each span in
+    quotation marks (:mod:`.marks`: „…“ and «…» too) a direct quote, its speaker, cue
+    and relaying outlet unknown, rather than guessed."""
+    marks = quoted_spans(text)
+    return [
+        {"text": text[start:end], "start": start, "end": end, "type": "direct",
+         "quoted": [{"text": text[a:b], "start": a, "end": b} for a, b in verbatim(text, start, end, marks)],
+         "speaker": None, "cue": None, "via": None, "confidence": MIN_PRECISION}
+        for start, end in marks
+    ]
