@@ -7,7 +7,7 @@ joins it ("Peskov" of "Dmitry Peskov", "Izvestia" of "MIC Izvestia"), unless the
 form is an alias-table name itself; a short form several names end with goes to the most
 mentioned of them. The group's entity takes its fullest name (cased naturally when the
 source shouts it: a dateline's "LONDON" is "London"), its label (the table's, else
-the one its mentions got most) and its role (:func:`.roles.role_of`)."""
+the one its mentions got most, checked against the article by :mod:`.evidence`) and its role (:func:`.roles.role_of`)."""
 
 from __future__ import annotations
 
@@ -17,6 +17,7 @@ from spacy.tokens import Span
 
 from newsflow.core.casing import natural_case
 from newsflow.core.entities.aliases import Aliases
+from newsflow.core.entities.evidence import checked_label
 from newsflow.core.entities.names import clean_name
 from newsflow.core.entities.roles import role_of
 
@@ -64,7 +65,7 @@ def entity(group: list[Span], aliases: Aliases, dateline_end: int | None = None)
     return {
         "id": normalized,  # unique in the article: its mentions' grouping keys are its own
         "name": name,
-        "label": aliases.label(normalized) or _label(group, name),
+        "label": aliases.label(normalized) or checked_label(_label(group, name), name, group),
         "normalized": normalized,
         "role": next((r for r in map(role_of, group) if r), None),
         "mentions": [{"text": e.text, "start": e.start_char, "end": e.end_char} for e in group],
