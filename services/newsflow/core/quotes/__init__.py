@@ -29,10 +29,11 @@ from spacy.tokens import Doc
 
 from newsflow.core.entities.speakers import Speakers
 from newsflow.core.quotes.attribution import Attribution
-from newsflow.core.quotes.content import content_span, verbatim
+from newsflow.core.quotes import scorer
+from newsflow.core.quotes.content import content_span, quote_type, verbatim
 from newsflow.core.quotes.cues import find_cues, reports_nobody
 from newsflow.core.quotes.index import CuesInOrder, TextIndex
-from newsflow.core.quotes.lexicon import MIN_PRECISION, SURE_PRECISION, frame_precision
+from newsflow.core.quotes.lexicon import MIN_PRECISION, SURE_PRECISION
 from newsflow.core.quotes.marks import quoted_spans
 from newsflow.core.quotes.merging import credit_demonstratives, merge_overlaps, with_gaps_filled, without_nested_twins
 from newsflow.core.quotes.placement import add_bare_quotes
@@ -49,9 +50,12 @@ def extract_quotes(doc: Doc) -> list[dict]:
     found = []
     cues = [c for c in find_cues(doc, marks) if not reports_nobody(doc, c)]
     for cue in cues:
-        score = frame_precision(cue)
-        if score >= MIN_PRECISION and cue.content:
-            found.append(Attribution(*content_span(doc, text, cue, marks, index), cue, score))
+        if not cue.content:
+            continue
+        start, end = content_span(doc, text, cue, marks, index)
+        score = scorer.score(doc, cue, quote_type(index, start, end, marks))
+        if score >= MIN_PRECISION:
+            found.append(Attribution(start, end, cue, score))
     unsure = merge_overlaps([a for a in found if a.score < SURE_PRECISION])
     found = merge_overlaps([a for a in found if a.score >= SURE_PRECISION])
     credit_demonstratives(found, cues)
