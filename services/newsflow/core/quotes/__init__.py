@@ -7,7 +7,8 @@ stage whose question it answers:
 * :mod:`.marks` where quotation marks open and close (raw text, no parse);
 * :mod:`.cues` which words report speech and in what frame (the lexicon's words, a
   headline or transcript speaker, a colon or a speaker tag beside a quote), with the
-  mined figures in :mod:`.lexicon` (``data/quote_*.json``);
+  mined figures in :mod:`.lexicon` (``data/quote_*.json``) and each candidate's learned
+  score in :mod:`.scorer`;
 * :mod:`.sources` who speaks: the source span of a cue in the parse, and the outlet that
   relays it;
 * :mod:`.content` what was said: a cue's content tokens and characters, their trims, and
