@@ -13,6 +13,11 @@ ARTICLES_CONSUMED = Counter(
 ARTICLES_ENRICHED = Counter(
     "newsflow_articles_enriched_total", "Articles enriched and published downstream"
 )
+ARTICLES_BY_LANGUAGE = Counter(
+    "newsflow_articles_enriched_by_language_total",
+    "Articles enriched, by detected language (only English ones get entities and cued quotes)",
+    ["language"],
+)
 MESSAGES_PRODUCED = Counter(
     "newsflow_messages_produced_total", "Messages published, by topic", ["topic"]
 )
@@ -116,6 +121,7 @@ def count_published(message) -> None:
         DEAD_LETTERS.labels(message.reason, "worker").inc()
     elif message.topic.role == "enriched":
         ARTICLES_ENRICHED.inc()
+        ARTICLES_BY_LANGUAGE.labels(message.language or "unknown").inc()
     elif message.topic.role == "quotes":
         QUOTES_EMITTED.inc()
     elif message.topic.role == "entities":

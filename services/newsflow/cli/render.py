@@ -22,7 +22,7 @@ def _clip(text: str, limit: int = 160) -> str:
 
 def quote_line(quote: dict) -> str:
     speaker = quote.get("speaker") or {}
-    who = speaker.get("name") or "(no speaker)"
+    who = speaker.get("name") or speaker.get("text") or "(no speaker)"
     if speaker.get("role"):
         who += f", {speaker['role']}"
     if speaker and speaker.get("text") != speaker.get("name"):

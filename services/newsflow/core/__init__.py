@@ -7,10 +7,12 @@ environment reads: what varies (the model, the alias table) is passed in.
   the extractors, then :mod:`.output_caps`;
 * :mod:`.nlp` loads the installed model (:mod:`.model` names it) with newsflow's own
   pipeline parts, one file each in :mod:`.components`;
-* :mod:`.quotes` who said what, one module per stage; :mod:`.entities` canonical entities
-  and who a speaker is; :mod:`.metadata` dateline, dates, language, word count;
-* :mod:`.labels`, :mod:`.spans` and :mod:`.errors` what several of them share; ``data/``
-  the lexicons and the alias table.
+* :mod:`.quotes` who said what, one module per stage (its learned scorer in
+  :mod:`.quotes.scorer`); :mod:`.entities` canonical entities and who a speaker is;
+  :mod:`.metadata` dateline, dates, language, word count; :mod:`.language` which language
+  an article is in (only English gets the English model's entities and cues);
+* :mod:`.labels`, :mod:`.spans`, :mod:`.casing` and :mod:`.errors` what several of them
+  share; ``data/`` the lexicons, the scorer's weights, the label evidence and the alias table.
 
 Importing ``newsflow.core`` (or its article, parse, dates and model modules) loads no
 spaCy: the Enricher and the extractors are imported when first used.

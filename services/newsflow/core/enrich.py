@@ -8,7 +8,7 @@ from pathlib import Path
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from newsflow.core import entities, metadata, output_caps, quotes
+from newsflow.core import entities, language, metadata, output_caps, quotes
 from newsflow.core.article import Article, BadArticle
 from newsflow.core.entities import aliases as entity_aliases
 from newsflow.core.entities.aliases import Aliases
@@ -99,11 +99,18 @@ class Enricher:
             return BadArticle("enrichment_failed", f"{type(exc).__name__}: {exc}")
 
     def _build(self, article: Article, doc: Doc) -> dict:
-        found_quotes = quotes.extract_quotes(doc)
-        mentions, canonical = entities.canonicalize(doc, article.title, found_quotes, self.aliases)
+        """The enriched article. One in another language than the model's gets no entities
+        and only its quotation-marked quotes (no speaker, no cue): the English model's
+        reading of it would be made up ("Juli" and "Donnerstag" as PERSON)."""
+        written_in = language.detect(article.body)
+        if written_in == doc.lang_:
+            found_quotes = quotes.extract_quotes(doc)
+            mentions, canonical = entities.canonicalize(doc, article.title, found_quotes, self.aliases)
+        else:
+            found_quotes, mentions, canonical = quotes.quotations(doc.text), [], []
         return output_caps.capped({
             **article.to_dict(),
-            **metadata.describe(article, doc),
+            **metadata.describe(article, doc, language=written_in),
             "entities": mentions,
             "canonical_entities": canonical,
             "quotes": found_quotes,

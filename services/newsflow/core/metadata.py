@@ -9,6 +9,7 @@ from spacy.tokens import Doc
 
 from newsflow.core.article import Article
 from newsflow.core.dates import DAY_MENTION, DAY_OF_MONTH, resolve_day
+from newsflow.core.casing import natural_case
 
 _PLACE_WORD = r"[A-Z][A-Za-z.'’-]*"
 _PLACE = rf"{_PLACE_WORD}(?:[ \t]+(?:(?:de|da|del|la|el|of|upon|am)[ \t]+)?{_PLACE_WORD}){{0,3}}"
@@ -26,14 +27,18 @@ _DATELINE = re.compile(
 _WORD = re.compile(r"\w+(?:['’.-]\w+)*")
 # A longer match is no dateline but a run of capitalised words (PolNeAR's longest: 34).
 MAX_DATELINE_CHARS = 200
+_DATELINE_TOKENS = 120
 
 
-def describe(article: Article, doc: Doc, today: dt.date | None = None) -> dict:
+def describe(article: Article, doc: Doc, today: dt.date | None = None, language: str | None = None) -> dict:
     """The metadata fields of the enriched article.
 
     ``published`` is the article's own date, else its dateline's. Dates in the text are
-    resolved against it (or ``today``, default the current date, when it has none).
+    resolved against it (or ``today``, default the current date, when it has none); they
+    are read off the model's entities, so only in the model's language: ``language``
+    (the article's, default the model's) is another, the text has no ``dates``.
     """
+    language = language or doc.lang_
     text = doc.text
     published = dt.date.fromisoformat(article.published) if article.published else None
     line = dateline(text, published or today or dt.date.today())
@@ -42,8 +47,8 @@ def describe(article: Article, doc: Doc, today: dt.date | None = None) -> dict:
     return {
         "published": published.isoformat() if published else None,
         "dateline": line,
-        "dates": mentioned_dates(doc, published),
-        "language": doc.lang_,
+        "dates": mentioned_dates(doc, published) if language == doc.lang_ else [],
+        "language": language,
         "word_count": len(_WORD.findall(text)),
     }
 
@@ -55,17 +60,15 @@ def dateline(text: str, base: dt.date) -> dict | None:
     in capitals; otherwise it needs a region, a date or an agency with it. A date
     without a year takes the year nearest ``base``.
     """
-    match = _DATELINE.match(text)
-    if match is None or match.end() - match.start("place") > MAX_DATELINE_CHARS:
+    match = _dateline_match(text)
+    if match is None:
         return None
     place = match["place"]
     region = match["bracketed"] or match["region"]
-    if not (region or match["date"] or match["agency"] or place.isupper()):
-        return None
     day = resolve_day(match["date"], base) if match["date"] else None
     start = match.start("place")
     return {
-        "place": ", ".join(_unshout(p.strip()) for p in (place, region) if p),
+        "place": ", ".join(natural_case(p.strip()) for p in (place, region) if p),
         "date": day.isoformat() if day else None,
         "text": text[start : match.end()],
         "start": start,
@@ -73,11 +76,21 @@ def dateline(text: str, base: dt.date) -> dict | None:
     }
 
 
-def _unshout(place: str) -> str:
-    """ "NEW DELHI" -> "New Delhi"; a short single word is an abbreviation ("UK") and stays."""
-    if not place.isupper() or (len(place) <= 3 and " " not in place):
-        return place
-    return " ".join(w.capitalize() for w in place.split())
+def dateline_end(doc: Doc) -> int | None:
+    """Where the dateline opening ``doc`` ends (a character offset), or None when it has
+    none. Looked for in the first tokens only (a dateline is at most
+    MAX_DATELINE_CHARS), not in a text built of the whole doc."""
+    match = _dateline_match(doc[:_DATELINE_TOKENS].text)
+    return None if match is None else match.end()
+
+
+def _dateline_match(text: str) -> re.Match | None:
+    match = _DATELINE.match(text)
+    if match is None or match.end() - match.start("place") > MAX_DATELINE_CHARS:
+        return None
+    if not (match["bracketed"] or match["region"] or match["date"] or match["agency"] or match["place"].isupper()):
+        return None
+    return match
 
 
 def mentioned_dates(doc: Doc, published: dt.date | None) -> list[dict]:

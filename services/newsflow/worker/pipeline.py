@@ -48,6 +48,7 @@ class Outgoing:
     reason: str | None = None
     detail: str | None = None
     source: tuple[int, int] | None = None
+    language: str | None = None  # an enriched article's, for the per-language count
 
 
 def parse(record: Incoming, max_bytes: int) -> Article | BadArticle:
@@ -76,7 +77,7 @@ def dead_letter(record: Incoming, error: BadArticle, article_id: str | None,
 def published(enriched: dict, at: float | None) -> list[Outgoing]:
     """The enriched article's messages: the article, then its quotes and its entities."""
     article = messages.enriched_article(enriched, at)
-    out = [Outgoing(ENRICHED, enriched["id"], messages.encode(article), at)]
+    out = [Outgoing(ENRICHED, enriched["id"], messages.encode(article), at, language=enriched.get("language"))]
     out += [Outgoing(QUOTES, k, messages.encode(v), at) for k, v in messages.quote_messages(enriched)]
     out += [Outgoing(ENTITIES, k, messages.encode(v), at) for k, v in messages.entity_messages(enriched)]
     return out

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from newsflow.core.article import Article
 from newsflow.core.enrich import _runs
 from newsflow.core.pieces import joined, pieces
 
@@ -49,3 +50,25 @@ def test_a_body_parsed_in_pieces_keeps_its_text_and_offsets(enricher):
     assert all(body[e.start_char : e.end_char] == e.text for e in doc.ents)
     assert [e.text for e in doc.ents][:3] == ["Dmitry Peskov", "Moscow", "Monday"]
     assert all(s.root.head.i in range(s.start, s.end) for s in doc.sents)
+
+
+@pytest.mark.parametrize(
+    ("body", "language", "quote"),
+    [("BERLIN — Bundeskanzler Olaf Scholz sagte am Donnerstag, die Regierung werde im Juli handeln. "
+      "„Wir sind bereit“, sagte er. Die Opposition kritisierte den Plan am Freitag scharf.", "de", "„Wir sind bereit“"),
+     ("PARIS — Le président Emmanuel Macron a déclaré jeudi que le gouvernement agirait en juillet. "
+      "« Nous sommes prêts », a-t-il dit devant les journalistes.", "fr", "« Nous sommes prêts »")],
+)
+def test_an_article_in_another_language_gets_its_language_and_no_english_reading(enricher, body, language, quote):
+    """The English model's reading of German is made up: 'Juli' and 'Donnerstag' as PERSON."""
+    enriched = enricher.enrich(Article(id="x", title="", body=body))
+    assert enriched["language"] == language
+    assert enriched["entities"] == [] and enriched["canonical_entities"] == [] and enriched["dates"] == []
+    assert [(q["text"], q["type"], q["speaker"], q["cue"]) for q in enriched["quotes"]] == [(quote, "direct", None, None)]
+    assert enriched["dateline"]["place"] in ("Berlin", "Paris")
+
+
+def test_an_english_article_is_read_as_english(enricher):
+    enriched = enricher.enrich(Article(id="x", title="", body='"We are ready," Keir Starmer said on Tuesday.'))
+    assert enriched["language"] == "en"
+    assert [q["speaker"]["name"] for q in enriched["quotes"]] == ["Keir Starmer"]

@@ -41,3 +41,11 @@ def test_a_quotation_mark_glued_to_words_is_a_token_of_its_own(text, glued):
     words = [t.text for t in nlp.load_pipeline()(text)]
     assert any(words[i : i + len(glued)] == glued for i in range(len(words)))
     assert "10:30" in words or "10:30" not in text
+
+
+def test_a_wire_dateline_is_a_sentence_of_its_own():
+    """Run into the first sentence, the dateline's place was the subject of its verb."""
+    doc = nlp.load_pipeline()("LONDON (Reuters) - Prime Minister Keir Starmer said on Tuesday that talks failed.")
+    prime = next(tok for tok in doc if tok.text == "Prime")
+    assert prime.is_sent_start
+    assert all(tok.head.i >= prime.i for tok in doc[prime.i :])

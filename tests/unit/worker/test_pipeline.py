@@ -10,6 +10,7 @@ import pytest
 import spacy
 from spacy.language import Language
 
+from newsflow import metrics
 from newsflow.core.enrich import Enricher
 from newsflow.core.nlp import DEFAULT_MODEL
 from newsflow.topics import validate
@@ -68,3 +69,14 @@ def test_quote_and_entity_messages_follow_their_article(enricher):
     assert roles.count("quotes") == 1
     article_id = orjson.loads(out[0].value)["id"]
     assert all(m.key == article_id for m in out if m.topic.role == "quotes")
+
+
+def test_enriched_articles_are_counted_by_their_language(enricher):
+    german = "Bundeskanzler Olaf Scholz sagte am Donnerstag, die Regierung werde im Juli handeln."
+    out = process_batch(enricher, [record(good(german), 1), record(good('"We will act," the minister said.'), 2)], 10_000)
+    enriched = [m for m in out if m.topic.role == "enriched"]
+    assert [m.language for m in enriched] == ["de", "en"]
+    before = metrics.ARTICLES_BY_LANGUAGE.labels("de")._value.get()
+    for message in enriched:
+        metrics.count_published(message)
+    assert metrics.ARTICLES_BY_LANGUAGE.labels("de")._value.get() == before + 1

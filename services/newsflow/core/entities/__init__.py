@@ -30,6 +30,7 @@ from newsflow.core.entities.aliases import Aliases
 from newsflow.core.entities.names import clean_name
 from newsflow.core.entities.speakers import link_speakers
 from newsflow.core.labels import NUMERIC_LABELS
+from newsflow.core.metadata import dateline_end
 
 __all__ = ["NUMERIC_LABELS", "canonicalize", "salience"]
 
@@ -58,7 +59,8 @@ def canonicalize(
     ents = [ent for ent in doc.ents if ent.end_char - ent.start_char <= MAX_NAME_CHARS]
     length = len(doc.text)  # Doc.text joins every token: once only
     named = [ent for ent in ents if ent.label_ not in NUMERIC_LABELS]
-    entities = [grouping.entity(group, aliases) for group in grouping.group(named, aliases)]
+    dateline = dateline_end(doc)
+    entities = [grouping.entity(group, aliases, dateline) for group in grouping.group(named, aliases)]
     link_speakers(quotes, entities, aliases)
     for entity in entities:
         _finish(entity, title[:TITLE_CHARS])

@@ -5,8 +5,9 @@ US'" and "US") or the same entry of the alias table (:mod:`.aliases`: "US" and "
 States"), whatever their labels; a short form that is the last words of a longer name
 joins it ("Peskov" of "Dmitry Peskov", "Izvestia" of "MIC Izvestia"), unless the short
 form is an alias-table name itself; a short form several names end with goes to the most
-mentioned of them. The group's entity takes its fullest name, its label (the table's, else
-the one its mentions got most) and its role (:func:`.roles.role_of`)."""
+mentioned of them. The group's entity takes its fullest name (cased naturally when the
+source shouts it: a dateline's "LONDON" is "London"), its label (the table's, else
+the one its mentions got most, checked against the article by :mod:`.evidence`) and its role (:func:`.roles.role_of`)."""
 
 from __future__ import annotations
 
@@ -14,7 +15,9 @@ from collections import Counter
 
 from spacy.tokens import Span
 
+from newsflow.core.casing import natural_case
 from newsflow.core.entities.aliases import Aliases
+from newsflow.core.entities.evidence import checked_label
 from newsflow.core.entities.names import clean_name
 from newsflow.core.entities.roles import role_of
 
@@ -51,19 +54,31 @@ def _key(name: str, aliases: Aliases) -> str:
     return aliases.normalize(name).casefold()
 
 
-def entity(group: list[Span], aliases: Aliases) -> dict:
-    """A canonical entity (without counts yet) from its mentions in text order."""
+def entity(group: list[Span], aliases: Aliases, dateline_end: int | None = None) -> dict:
+    """A canonical entity (without counts yet) from its mentions in text order;
+    ``dateline_end`` is where the article's dateline ends, if it has one."""
     names = Counter(clean_name(e.text) for e in group)
-    name = max(names, key=lambda n: (len(n.split()), len(n), names[n]))
+    name = max(names, key=lambda n: (len(n.split()), len(n), not n.isupper(), names[n]))
+    if _shouted(name, group, dateline_end):
+        name = natural_case(name)
     normalized = aliases.normalize(name)
     return {
         "id": normalized,  # unique in the article: its mentions' grouping keys are its own
         "name": name,
-        "label": aliases.label(normalized) or _label(group, name),
+        "label": aliases.label(normalized) or checked_label(_label(group, name), name, group),
         "normalized": normalized,
         "role": next((r for r in map(role_of, group) if r), None),
         "mentions": [{"text": e.text, "start": e.start_char, "end": e.end_char} for e in group],
     }
+
+
+def _shouted(name: str, group: list[Span], dateline_end: int | None) -> bool:
+    """Whether a name in capitals is shouted rather than an acronym: several words
+    ("NEW DELHI") or a word of the dateline ("LONDON (Reuters) -"); "NATO" and "ERCOT"
+    alone in a sentence are acronyms."""
+    if not name.isupper():
+        return False
+    return " " in name or (dateline_end is not None and group[0].start_char < dateline_end)
 
 
 def _label(group: list[Span], name: str) -> str:

@@ -15,6 +15,7 @@ this module says whom the span names, in two steps over one article:
 from __future__ import annotations
 
 import bisect
+import functools
 
 from spacy.tokens import Doc, Span
 
@@ -34,12 +35,15 @@ class Speakers:
     entities are listed once (a Doc builds them anew on every access)."""
 
     def __init__(self, doc: Doc):
+        self.doc = doc
         self.ents = list(doc.ents)
         self._starts = [e.start for e in self.ents]
         self.names = _full_names(self.ents)
 
-    def resolve(self, span: Span) -> tuple[str, str | None]:
-        """(name, role) of the speaker span."""
+    def resolve(self, span: Span) -> tuple[str | None, str | None]:
+        """(name, role) of the speaker span; the name is None when the span names nobody
+        the article names: a pronoun without an antecedent, a bare common noun ("the
+        official"), which are no names."""
         names = self.names
         ents = self.ents_in(span.start, span.end)
         people = [e for e in ents if e.label_ == "PERSON"]
@@ -55,14 +59,33 @@ class Speakers:
             found = self._antecedent(span)
             if found is not None:
                 return names.get(found.text.strip().casefold(), (found.text.strip(), None))
+            return None, None
         if len(span) == 1 and span.root.tag_ in ("WP", "WDT") and span.root.head.dep_ == "relcl":
             noun = span.root.head.head  # 'RT, which cited Peskov' -> RT
             return self.resolve(span.doc[noun.left_edge.i : noun.i + 1])
+        if self._names_nobody(span):
+            return None, None  # "it", "they", "the official": no name (the span is kept)
         text = span.text
         first = span[0]
         if first.pos_ == "DET" and len(span) > 1:
             text = span[1:].text
         return text, None
+
+    def _names_nobody(self, span: Span) -> bool:
+        """Whether the span is pronouns and common nouns only: words in lower case, or a
+        sentence's capitalised first word the article also writes in lower case ("Officials
+        said" with "two officials" elsewhere; the parse tags "Sanders" as plural noun too)."""
+        for tok in span:
+            if not tok.is_alpha or tok.is_lower or tok.pos_ in ("PRON", "DET"):
+                continue
+            if tok.is_sent_start and tok.lower_ in self._lower_words:
+                continue
+            return False
+        return True
+
+    @functools.cached_property
+    def _lower_words(self) -> frozenset[str]:
+        return frozenset(tok.text for tok in self.doc if tok.is_lower)
 
     def ents_in(self, start: int, end: int) -> list[Span]:
         """The entities within tokens [start, end)."""

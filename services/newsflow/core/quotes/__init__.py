@@ -7,7 +7,8 @@ stage whose question it answers:
 * :mod:`.marks` where quotation marks open and close (raw text, no parse);
 * :mod:`.cues` which words report speech and in what frame (the lexicon's words, a
   headline or transcript speaker, a colon or a speaker tag beside a quote), with the
-  mined figures in :mod:`.lexicon` (``data/quote_*.json``);
+  mined figures in :mod:`.lexicon` (``data/quote_*.json``) and each candidate's learned
+  score in :mod:`.scorer`;
 * :mod:`.sources` who speaks: the source span of a cue in the parse, and the outlet that
   relays it;
 * :mod:`.content` what was said: a cue's content tokens and characters, their trims, and
@@ -29,15 +30,16 @@ from spacy.tokens import Doc
 
 from newsflow.core.entities.speakers import Speakers
 from newsflow.core.quotes.attribution import Attribution
-from newsflow.core.quotes.content import content_span
+from newsflow.core.quotes import scorer
+from newsflow.core.quotes.content import content_span, quote_type, verbatim
 from newsflow.core.quotes.cues import find_cues, reports_nobody
 from newsflow.core.quotes.index import CuesInOrder, TextIndex
-from newsflow.core.quotes.lexicon import MIN_PRECISION, SURE_PRECISION, frame_precision
+from newsflow.core.quotes.lexicon import MIN_PRECISION, SURE_PRECISION
 from newsflow.core.quotes.marks import quoted_spans
 from newsflow.core.quotes.merging import credit_demonstratives, merge_overlaps, with_gaps_filled, without_nested_twins
 from newsflow.core.quotes.placement import add_bare_quotes
 
-__all__ = ["extract_quotes"]
+__all__ = ["extract_quotes", "quotations"]
 
 
 def extract_quotes(doc: Doc) -> list[dict]:
@@ -49,9 +51,12 @@ def extract_quotes(doc: Doc) -> list[dict]:
     found = []
     cues = [c for c in find_cues(doc, marks) if not reports_nobody(doc, c)]
     for cue in cues:
-        score = frame_precision(cue)
-        if score >= MIN_PRECISION and cue.content:
-            found.append(Attribution(*content_span(doc, text, cue, marks, index), cue, score))
+        if not cue.content:
+            continue
+        start, end = content_span(doc, text, cue, marks, index)
+        score = scorer.score(doc, cue, quote_type(index, start, end, marks))
+        if score >= MIN_PRECISION:
+            found.append(Attribution(start, end, cue, score))
     unsure = merge_overlaps([a for a in found if a.score < SURE_PRECISION])
     found = merge_overlaps([a for a in found if a.score >= SURE_PRECISION])
     credit_demonstratives(found, cues)
@@ -59,3 +64,16 @@ def extract_quotes(doc: Doc) -> list[dict]:
     found = without_nested_twins(with_gaps_filled(found, unsure))
     people = Speakers(doc)
     return [a.to_dict(doc, text, index, marks, people) for a in sorted(found, key=lambda a: (a.start, a.end))]
+
+
+def quotations(text: str) -> list[dict]:
+    """The quotations of a text in a language the cues are not written for: each span in
+    quotation marks (:mod:`.marks`: „…“ and «…» too) a direct quote, its speaker, cue
+    and relaying outlet unknown, rather than guessed."""
+    marks = quoted_spans(text)
+    return [
+        {"text": text[start:end], "start": start, "end": end, "type": "direct",
+         "quoted": [{"text": text[a:b], "start": a, "end": b} for a, b in verbatim(text, start, end, marks)],
+         "speaker": None, "cue": None, "via": None, "confidence": MIN_PRECISION}
+        for start, end in marks
+    ]

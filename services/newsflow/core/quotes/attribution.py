@@ -44,7 +44,7 @@ class Attribution:
         via_dict = None
         if via is not None:
             span = doc[via[0] : via[1]]
-            name = people.resolve(span)[0]
+            name = people.resolve(span)[0] or span.text
             if speaker is None or name != speaker["name"]:
                 via_dict = {**_chars(text, span.start_char, span.end_char), "name": name}
         return {

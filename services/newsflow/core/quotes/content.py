@@ -17,7 +17,7 @@ if TYPE_CHECKING:
     from newsflow.core.quotes.cues import Cue
 
 _ASIDES = {"relcl", "advcl"}
-_MARKS = set('"“”\'‘’')
+_MARKS = set('"“”„«»‹›\'‘’')
 _DASHES = set("-–—")
 
 

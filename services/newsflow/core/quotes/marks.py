@@ -5,14 +5,16 @@ from __future__ import annotations
 import bisect
 import re
 
-# Straight and curly double quotes, and the NYT's two apostrophes. Single marks quote only
+# Straight and curly double quotes, guillemets, and the NYT's two apostrophes. Single marks quote only
 # where no double ones do (headlines: Trump Says Cruz ‘Has To Come a Long Way’): an opener
 # after a space or an opening bracket, closed by the first mark that is no elision or
 # possessive (not followed by a letter or digit), as the PolNeAR scorer reads them.
-_MARK = re.compile(r"''|[\"“”]")
+_MARK = re.compile(r"''|[\"“”„«»‹›]")
 _MARKUP = re.compile(r"</?[A-Za-z][^<>\n]*>")  # '<tweet author="@X">' left in scraped text
-_OPENERS = {"“"}
-_CLOSERS = {"”"}
+# German „…“ and French «…», ‹…› too: “ opens in English and closes in German, which
+# the closing test below reads off its place ("„Wir sind bereit“, sagte er").
+_OPENERS = {"“", "„", "«", "‹"}
+_CLOSERS = {"”", "»", "›"}
 # The single quotes of a paragraph, as the regex
 #   (?:^|(?<=[\s(\[{—–-]))['‘](?!\s|\d\d(?:s|\b))(?:[^\n]*?[^\s])['’](?![\w])
 # would find them: an opener matched by the first closer after it. Run as that regex, an
@@ -68,7 +70,7 @@ def _in_paragraph(para: str, offset: int) -> list[tuple[int, int]]:
             start = None
         elif opening:  # a second opener: the first one was never closed, restart here
             start = pos
-    if start is not None and para[start:].strip() not in ("", "''", '"', "“"):
+    if start is not None and para[start:].strip() not in ("", "''", '"', "“", "„", "«", "‹"):
         spans.append((offset + start, offset + len(para.rstrip())))
     return spans
 

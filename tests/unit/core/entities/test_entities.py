@@ -90,3 +90,20 @@ def test_seed_canonical_entities(seed_enriched):
     body = seed_enriched["body"]
     assert all(body[m["start"]:m["end"]] == m["text"] for m in seed_enriched["entities"])
     assert {m["canonical"] for m in seed_enriched["entities"] if m["label"] not in NUMERIC_LABELS} == set(names)
+
+
+def test_a_shouted_dateline_place_is_named_in_title_case_and_acronyms_stay(nlp):
+    text = "LONDON (Reuters) - NATO met in NEW DELHI on Tuesday, and London said so."
+    doc = with_ents(nlp, text, [("LONDON", "GPE"), ("Reuters", "ORG"), ("NATO", "ORG"), ("NEW DELHI", "GPE"),
+                                ("London", "GPE")])
+    mentions, canonical = canonicalize(doc, "", [])
+    assert [(e["name"], e["count"]) for e in canonical if e["label"] == "GPE"] == [("London", 2), ("New Delhi", 1)]
+    assert by_name(canonical)["NATO"]["id"] == "NATO"
+    assert mentions[0]["canonical"] == "London" and mentions[0]["text"] == "LONDON"
+
+
+def test_a_shouted_dateline_alone_still_names_its_place(nlp):
+    text = "AUSTIN, Texas (AP) — The grid held up."
+    doc = with_ents(nlp, text, [("AUSTIN", "GPE"), ("Texas", "GPE"), ("AP", "ORG")])
+    _, canonical = canonicalize(doc, "", [])
+    assert by_name(canonical)["Austin"]["id"] == "Austin"

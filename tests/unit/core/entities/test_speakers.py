@@ -3,6 +3,8 @@ speaker linked to its canonical entity (name, role, id), as entity messages read
 
 from __future__ import annotations
 
+import pytest
+
 from newsflow.core.entities import canonicalize
 from newsflow.topics import messages
 from tests.unit.core.entities.conftest import by_name, with_ents
@@ -108,3 +110,15 @@ def test_surname_expands_to_full_name():
     q = one(quotes(text), "talks would continue")
     assert q["speaker"]["text"] == "Peskov"
     assert q["speaker"]["name"] == "Dmitry Peskov"
+
+
+@pytest.mark.parametrize(
+    ("text", "speaker"),
+    [("It said the report was wrong.", "It"), ("He said that the numbers were off.", "He"),
+     ("The official said the plan would fail.", "The official"), ("Officials said it failed. Two officials left.", "Officials")],
+)
+def test_a_pronoun_or_common_noun_speaker_has_no_name_and_keeps_its_span(nlp, text, speaker):
+    (quote,) = quotes(text)
+    assert quote["speaker"]["text"] == speaker
+    canonicalize(nlp(text), "", [quote])
+    assert quote["speaker"]["name"] is None and quote["speaker"]["entity"] is None

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.unit.core.quotes.conftest import ROOT, one
+from tests.unit.core.quotes.conftest import ROOT, one, quotes
 
 
 SCORER = ROOT.parent / "shared/eval/score_quotes.py"
@@ -100,3 +100,15 @@ def test_scorer_floor(tmp_path):
 
 def test_a_speaker_is_linked_to_no_entity_by_the_quote_extractor_alone(seed_quotes):
     assert {q["speaker"]["entity"] for q in seed_quotes if q["speaker"]} == {None}
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["SPRINGFIELD, Example Gazette — voted for the plan, officials said.",
+     "LONDON (Reuters) - Prime Minister Keir Starmer said on Tuesday that talks had failed."],
+)
+def test_a_wire_dateline_is_neither_quote_nor_speaker(text):
+    end = text.index(" ", text.index("-" if "(" in text else "—"))
+    for quote in quotes(text):
+        assert quote["start"] >= end
+        assert quote["speaker"] is None or quote["speaker"]["start"] >= end

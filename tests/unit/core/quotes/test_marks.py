@@ -11,6 +11,9 @@ from newsflow.core.quotes.marks import quoted_spans
     "text, expected",
     [
         ('He said "yes, we will" today.', ['"yes, we will"']),
+        ("„Wir sind bereit“, sagte er. „Ja.“", ["„Wir sind bereit“", "„Ja.“"]),
+        ("« Nous sommes prêts », a-t-il dit.", ["« Nous sommes prêts »"]),
+        ("Il a dit ‹ non › hier.", ["‹ non ›"]),
         ("He said “yes, we will” today.", ["“yes, we will”"]),
         ("He said ''yes, we will'' today.", ["''yes, we will''"]),
         ("Trump's team didn't say. It's the '90s.", []),
