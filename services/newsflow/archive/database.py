@@ -8,6 +8,7 @@ search` can read while the sink writes.
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -75,6 +76,7 @@ def _alembic(connection: sa.Connection) -> Config:
 def migrate(made: sa.Engine) -> str:
     """Bring the schema to the newest migration (one transaction; PostgreSQL: under an
     advisory lock, so sinks starting together migrate once); the revision it is at."""
+    logging.getLogger("alembic").setLevel(logging.WARNING)  # its INFO lines on every start
     try:
         with made.begin() as connection:
             if connection.dialect.name == "postgresql":

@@ -154,6 +154,8 @@ IDENTITY = {
     "entities": ("article_id", "key"),
     "mentions": ("article_id", "key", "start"),
 }
+# Tables that log every message, whatever its revision
+LOG = ("article_versions",)
 # Rows of an article's content, deleted when a newer revision arrives or retention ends.
 CONTENT = (quotes, entities, mentions)
 # Tables counted in newsflow_archive_rows

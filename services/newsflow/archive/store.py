@@ -152,10 +152,10 @@ class Store:
         heads = self._raise_heads(connection, newest)
         tables: dict[str, dict[tuple, dict]] = defaultdict(dict)
         for item in made:
-            if item.revision < heads[item.article_id]:
-                written.stale += sum(len(r) for r in item.tables.values())
-                continue
             for name, table_rows in item.tables.items():
+                if item.revision < heads[item.article_id] and name not in schema.LOG:
+                    written.stale += len(table_rows)
+                    continue
                 for row in table_rows:
                     tables[name][tuple(row[column] for column in schema.IDENTITY[name])] = row
         entity_rows = list(tables["entities"].values())
