@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
+import orjson
 import sqlalchemy as sa
 from alembic import command
 from alembic.config import Config
@@ -48,13 +49,18 @@ def engine(settings: Settings) -> sa.Engine:
     if where.get_backend_name() == "sqlite":
         if where.database and where.database != ":memory:":
             Path(where.database).parent.mkdir(parents=True, exist_ok=True)
-        made = sa.create_engine(where, connect_args={"timeout": BUSY_TIMEOUT_SECONDS})
+        made = sa.create_engine(where, connect_args={"timeout": BUSY_TIMEOUT_SECONDS}, **_JSON)
         sa.event.listen(made, "connect", _sqlite_pragmas)
         # pysqlite's own transaction handling defers BEGIN; ours begins at once and takes
         # the write lock (IMMEDIATE) so that two writers queue instead of deadlocking.
         sa.event.listen(made, "begin", lambda conn: conn.exec_driver_sql("BEGIN IMMEDIATE"))
         return made
-    return sa.create_engine(where, pool_pre_ping=True)
+    return sa.create_engine(where, pool_pre_ping=True, **_JSON)
+
+
+# JSON columns (the archived documents) through orjson: several times faster than json
+_JSON = {"json_serializer": lambda value: orjson.dumps(value).decode(),
+         "json_deserializer": orjson.loads}
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:

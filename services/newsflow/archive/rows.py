@@ -12,13 +12,12 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-import jsonschema
 import orjson
 
 from newsflow.archive.schema import NAME_CHARS
 from newsflow.core.entities.aliases import Aliases
 from newsflow.topics.registry import ENRICHED, ENTITIES, QUOTES, Topic
-from newsflow.topics.validation import validate
+from newsflow.topics.validation import problem
 
 # The topics archived, by role. A new topic (stories, say) is a Topic here with a
 # converter below and its table in schema.py.
@@ -69,10 +68,9 @@ def decoded(value: bytes | None) -> dict:
         raise Rejected("not_json", str(exc)) from None
     if not isinstance(message, dict):
         raise Rejected("not_json", f"a JSON {type(message).__name__}, not an object")
-    try:
-        validate(message)
-    except (jsonschema.ValidationError, ValueError) as exc:
-        raise Rejected("schema", getattr(exc, "message", str(exc))[:500]) from None
+    wrong = problem(message)
+    if wrong:
+        raise Rejected("schema", wrong)
     return message
 
 
