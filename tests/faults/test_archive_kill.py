@@ -15,11 +15,10 @@ from newsflow.archive import database, schema
 from newsflow.archive.sink import topic_roles
 from newsflow.kafka.reader import read_topic
 from newsflow.local.broker import free_port
-from newsflow.local.worker_process import WorkerProcess
+from newsflow.local.worker_process import ARCHIVE_COMMAND, WorkerProcess
 from tests import archive_messages
 
 ARTICLES = 5000
-ARCHIVE_COMMAND = ("-m", "newsflow.cli", "archive")
 
 
 def sink(settings, folder, name: str) -> WorkerProcess:

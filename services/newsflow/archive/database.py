@@ -13,10 +13,14 @@ from pathlib import Path
 
 import orjson
 import sqlalchemy as sa
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
+
+# Alembic logs a dozen INFO lines on every start (its plugins, the context): not news.
+logging.getLogger("alembic").setLevel(logging.WARNING)
+
+from alembic import command  # noqa: E402 - after quieting its import-time lines
+from alembic.config import Config  # noqa: E402
+from alembic.runtime.migration import MigrationContext  # noqa: E402
+from alembic.script import ScriptDirectory  # noqa: E402
 
 from newsflow.config import Settings
 from newsflow.errors import ConfigError, Unavailable
@@ -82,7 +86,6 @@ def _alembic(connection: sa.Connection) -> Config:
 def migrate(made: sa.Engine) -> str:
     """Bring the schema to the newest migration (one transaction; PostgreSQL: under an
     advisory lock, so sinks starting together migrate once); the revision it is at."""
-    logging.getLogger("alembic").setLevel(logging.WARNING)  # its INFO lines on every start
     try:
         with made.begin() as connection:
             if connection.dialect.name == "postgresql":
