@@ -55,9 +55,12 @@ def engine(settings: Settings) -> sa.Engine:
             Path(where.database).parent.mkdir(parents=True, exist_ok=True)
         made = sa.create_engine(where, connect_args={"timeout": BUSY_TIMEOUT_SECONDS}, **_JSON)
         sa.event.listen(made, "connect", _sqlite_pragmas)
-        # pysqlite's own transaction handling defers BEGIN; ours begins at once and takes
-        # the write lock (IMMEDIATE) so that two writers queue instead of deadlocking.
-        sa.event.listen(made, "begin", lambda conn: conn.exec_driver_sql("BEGIN IMMEDIATE"))
+        # pysqlite's own transaction handling is off: BEGIN is ours. A writer's (see
+        # writer()) takes the write lock at once (IMMEDIATE), so that two writers queue on
+        # the busy timeout instead of failing; readers' is deferred and never blocks them
+        # (WAL).
+        sa.event.listen(made, "begin", lambda conn: conn.exec_driver_sql(
+            "BEGIN IMMEDIATE" if conn.get_execution_options().get(WRITER) else "BEGIN"))
         return made
     return sa.create_engine(where, pool_pre_ping=True, **_JSON)
 
@@ -65,6 +68,14 @@ def engine(settings: Settings) -> sa.Engine:
 # JSON columns (the archived documents) through orjson: several times faster than json
 _JSON = {"json_serializer": lambda value: orjson.dumps(value).decode(),
          "json_deserializer": orjson.loads}
+
+
+WRITER = "newsflow_writer"
+
+
+def writer(made: sa.Engine) -> sa.Engine:
+    """The engine for transactions that write (the store, retention)."""
+    return made.execution_options(**{WRITER: True})
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:

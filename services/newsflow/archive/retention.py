@@ -9,7 +9,7 @@ import datetime as dt
 import sqlalchemy as sa
 
 from newsflow import metrics
-from newsflow.archive import schema
+from newsflow.archive import database, schema
 from newsflow.config import Settings, parse_duration
 from newsflow.errors import ConfigError
 
@@ -29,7 +29,7 @@ def purge(engine: sa.Engine, kept: int, today: dt.date | None = None) -> dict[st
     today = today or dt.datetime.now(dt.timezone.utc).date()
     cutoff = today - dt.timedelta(days=kept // 86400)
     deleted: dict[str, int] = {}
-    with engine.begin() as connection:
+    with database.writer(engine).begin() as connection:
         old = sa.select(schema.entities.c.article_id).where(schema.entities.c.dated < cutoff)
         deleted["mentions"] = connection.execute(
             sa.delete(schema.mentions).where(schema.mentions.c.article_id.in_(old))).rowcount

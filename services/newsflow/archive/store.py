@@ -21,8 +21,8 @@ from dataclasses import dataclass, field
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 
+from newsflow.archive import database, schema
 from newsflow.archive import rows as rowing
-from newsflow.archive import schema
 from newsflow.core.entities.aliases import Aliases
 
 PREVIEW_BYTES = 2000  # of a rejected record's value
@@ -61,7 +61,7 @@ class Store:
     full name to its role (enriched, quotes, entities)."""
 
     def __init__(self, engine: sa.Engine, roles: dict[str, str], aliases: Aliases):
-        self.engine = engine
+        self.engine = database.writer(engine)
         self.roles = roles
         self.aliases = aliases
         dialect = engine.dialect.name
