@@ -35,8 +35,6 @@ def show(found: dict[str, list[dict]]) -> None:
     from newsflow.cli.render import render
     from newsflow.topics.registry import ENRICHED, ENTITIES, QUOTES
 
-
-def show(found: dict[str, list[dict]]) -> None:
     for message in found["enriched"]:
         say(f"from {ENRICHED.role}:")
         print(render(message))
