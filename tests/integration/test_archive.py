@@ -84,8 +84,8 @@ async def test_the_seed_is_searchable_by_speaker_and_entity(archive_settings, se
     assert ukraine and "Dmitry Peskov" in {row["speaker"] for row in ukraine["quoted_about"]}
     assert article["article"]["id"] == seed_out
     env = {var: str(getattr(archive_settings, name)) for name, var in SETTING_ENV.items()}
-    shown = subprocess.run([sys.executable, "-m", "newsflow.cli", "search", "--json", "quotes",
-                            "--speaker", "Dmitry Peskov", "--about", "Kyiv"],
+    shown = subprocess.run([sys.executable, "-m", "newsflow.cli", "search", "quotes", "--speaker",
+                            "Dmitry Peskov", "--about", "Kyiv", "--json"],
                            capture_output=True, text=True, env=env, timeout=60)
     assert shown.returncode == 0, shown.stderr
     assert json.loads(shown.stdout) == json.loads(json.dumps(about, default=str))

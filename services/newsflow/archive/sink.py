@@ -43,6 +43,7 @@ class Sink:
         self.engine = engine
         self.store = Store(engine, topic_roles(settings), alias_table.load(settings.aliases or None))
         self.expected: dict[tuple[str, int], int | None] = {}  # what the database holds, ours
+        self.unresumed: set[tuple[str, int]] = set()  # assigned, not yet sought (database down)
         self.writing = asyncio.Lock()  # a revocation waits for the batch being written
         self.consumer = None
         self.assigned = asyncio.Event()
@@ -61,6 +62,11 @@ class Sink:
         failures = 0
         try:
             while not self.stopping.is_set():
+                if self.unresumed and not await self._resumed(list(self.unresumed)):
+                    pause = RETRY_SECONDS[min(failures, len(RETRY_SECONDS) - 1)]
+                    failures += 1
+                    await asyncio.sleep(pause)
+                    continue
                 batch = await self.consumer.getmany(timeout_ms=500)
                 if batch:
                     failures = await self._archive(batch, failures)
@@ -73,8 +79,11 @@ class Sink:
     async def _archive(self, batch: dict, failures: int) -> int:
         """Write one batch; the number of database failures in a row after it."""
         async with self.writing:
+            # records of a partition no longer ours, or not sought to its stored offset
+            # (the fetch position may be past what the database holds), are not written
             mine = {(tp.topic, tp.partition): records for tp, records in batch.items()
-                    if (tp.topic, tp.partition) in self.expected}
+                    if (tp.topic, tp.partition) in self.expected
+                    and (tp.topic, tp.partition) not in self.unresumed}
             if not mine:
                 return failures
             started_at = time.perf_counter()
@@ -83,7 +92,7 @@ class Sink:
             except Fenced as exc:
                 metrics.ARCHIVE_BATCHES.labels("fenced").inc()
                 log.warning("batch rolled back: %s; resuming from the database", exc)
-                await self._resume(list(self.expected))
+                await self._resumed(list(self.expected))
                 return failures
             except sa.exc.SQLAlchemyError as exc:
                 metrics.ARCHIVE_BATCHES.labels("failed").inc()
@@ -91,7 +100,7 @@ class Sink:
                 log.error("archive database error, retrying in %ss: %s", pause,
                           str(exc).splitlines()[0])
                 await asyncio.sleep(pause)
-                await self._resume(list(self.expected))
+                await self._resumed(list(self.expected))
                 return failures + 1
         metrics.ARCHIVE_COMMIT_SECONDS.observe(time.perf_counter() - started_at)
         metrics.ARCHIVE_BATCHES.labels("committed").inc()
@@ -103,6 +112,18 @@ class Sink:
         self.expected.update(written.next_offsets)
         return 0
 
+    async def _resumed(self, partitions: list[tuple[str, int]]) -> bool:
+        """_resume, or False (logged) when the database does not answer: the partitions
+        stay unresumed and their records are not archived until it does."""
+        self.unresumed.update(partitions)
+        try:
+            await self._resume(partitions)
+        except sa.exc.SQLAlchemyError as exc:
+            metrics.ARCHIVE_BATCHES.labels("failed").inc()
+            log.error("cannot read the archive's offsets, retrying: %s", str(exc).splitlines()[0])
+            return False
+        return True
+
     async def _resume(self, partitions: list[tuple[str, int]]) -> None:
         """Seek ``partitions`` to the offsets the database holds (the beginning if none)."""
         stored = await asyncio.to_thread(self.store.positions, partitions)
@@ -113,6 +134,7 @@ class Sink:
             else:
                 self.consumer.seek(tp, offset)
             self.expected[topic, number] = offset
+            self.unresumed.discard((topic, number))
         log.info("archiving %s", ", ".join(f"{t}[{p}]@{o if o is not None else 'earliest'}"
                                           for (t, p), o in sorted(stored.items())) or "nothing")
 
@@ -140,12 +162,13 @@ class _Listener(ConsumerRebalanceListener):
         async with self.sink.writing:
             for tp in revoked:
                 self.sink.expected.pop((tp.topic, tp.partition), None)
+                self.sink.unresumed.discard((tp.topic, tp.partition))
                 try:
                     metrics.ARCHIVE_LAG.remove(tp.topic, str(tp.partition))
                 except KeyError:
                     pass
 
     async def on_partitions_assigned(self, assigned) -> None:
-        await self.sink._resume([(tp.topic, tp.partition) for tp in assigned])
+        await self.sink._resumed([(tp.topic, tp.partition) for tp in assigned])
         self.sink.assigned.set()
 

@@ -17,7 +17,6 @@ HELP = "search the archive: quotes, an entity, an article"
 
 def add_arguments(parser) -> None:
     parser.add_argument("--archive-url", help="NEWSFLOW_ARCHIVE_URL (default: SQLite in the data dir)")
-    parser.add_argument("--json", action="store_true", help="print the API's JSON")
     kinds = parser.add_subparsers(dest="kind", required=True, metavar="WHAT")
     quotes = kinds.add_parser("quotes", help="quotes, newest first")
     quotes.add_argument("--speaker", help="who said it (name or alias)")
@@ -35,6 +34,8 @@ def add_arguments(parser) -> None:
     entity.add_argument("--since", help="e.g. 30d")
     article = kinds.add_parser("article", help="an article with its revisions")
     article.add_argument("id")
+    for kind in (quotes, entity, article):
+        kind.add_argument("--json", action="store_true", help="print the API's JSON")
 
 
 def _since(text: str | None) -> str | None:

@@ -53,15 +53,24 @@ class LocalPostgres:
         data = self.folder / "data"
         self._run(str(self.bin / "initdb"), "-D", str(data), "-U", USER, "-A", "trust",
                   "-E", "UTF8", "--no-sync")
-        self._run(str(self.bin / "pg_ctl"), "-D", str(data), "-l", str(self.log_path), "-w",
-                  "-o", f"-p {self.port} -k {self.folder} -c listen_addresses=127.0.0.1 "
-                        f"-c fsync=off -c shared_buffers=64MB", "start")
+        self.start_server()
         self._run(str(self.bin / "createdb"), "-h", "127.0.0.1", "-p", str(self.port),
                   "-U", USER, DATABASE)
         return self
 
-    def stop(self, keep: bool = False) -> None:
+    def start_server(self) -> None:
+        """Start the server (again: the fault tests take it away for a while)."""
+        self._run(str(self.bin / "pg_ctl"), "-D", str(self.folder / "data"), "-l",
+                  str(self.log_path), "-w", "-o",
+                  f"-p {self.port} -k {self.folder} -c listen_addresses=127.0.0.1 "
+                  f"-c fsync=off -c shared_buffers=64MB", "start")
+
+    def stop_server(self) -> None:
+        """Stop the server, its data kept; connected clients are cut off."""
         subprocess.run([*self._as, str(self.bin / "pg_ctl"), "-D", str(self.folder / "data"),
                         "-m", "fast", "-w", "stop"], capture_output=True, cwd=self.folder)
+
+    def stop(self, keep: bool = False) -> None:
+        self.stop_server()
         if not keep:
             shutil.rmtree(self.folder, ignore_errors=True)
