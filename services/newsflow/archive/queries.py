@@ -212,9 +212,12 @@ def entity(connection: sa.Connection, name: str, dates: Range, aliases: Aliases)
         .select_from(schema.entities.join(other, other.c.article_id == e.article_id))
         .where(*where, other.c.key != entity_key)
         .group_by(other.c.name).order_by(sa.desc("articles"), other.c.name).limit(TOP)).all()
-    quoted_about = connection.execute(
-        sa.select(q.speaker, sa.func.count().label("quotes"))
-        .where(_about(entity_key), q.speaker.is_not(None), *dates.where(q.dated))
+    m = schema.mentions.c
+    quoted_about = connection.execute(  # from the entity's mentions to the quotes around them
+        sa.select(q.speaker, sa.func.count(sa.distinct(q.id)).label("quotes"))
+        .select_from(schema.mentions.join(schema.quotes, q.article_id == m.article_id))
+        .where(m.key == entity_key, m.start >= q.start, m.end <= q.end,
+               q.speaker.is_not(None), *dates.where(q.dated))
         .group_by(q.speaker).order_by(sa.desc("quotes"), q.speaker).limit(TOP)).all()
     said = connection.execute(sa.select(sa.func.count()).select_from(schema.quotes)
                               .where(q.speaker_key == entity_key, *dates.where(q.dated))).scalar_one()

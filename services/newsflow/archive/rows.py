@@ -109,7 +109,7 @@ def _article(message: dict, common: dict, where: dict) -> dict[str, list[dict]]:
         "word_count": message.get("word_count"), "document": message,
     }
     version = {"article_id": common["article_id"], "revision": common["revision"],
-               "title": common["title"], "dated": common["dated"], "document": message, **where}
+               "title": common["title"], "dated": common["dated"], **where}
     return {"articles": [article], "article_versions": [version]}
 
 

@@ -52,8 +52,9 @@ articles = sa.Table(
     sa.Column("archived_at", sa.Float, nullable=False),
 )
 
-# Every enriched message archived, one row each (never updated): an article's revisions,
-# and the audit's count of what was archived.
+# Every enriched message archived, one row each (never updated): an article's revisions
+# (the newest one's document is in articles; the record at topic/partition/offset keeps
+# each), and the audit's count of what was archived.
 article_versions = sa.Table(
     "article_versions", metadata,
     sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
@@ -64,7 +65,6 @@ article_versions = sa.Table(
     sa.Column("topic", sa.String(TOPIC_CHARS), nullable=False),
     sa.Column("partition", sa.Integer, nullable=False),
     sa.Column("offset", sa.BigInteger, nullable=False),
-    sa.Column("document", sa.JSON, nullable=False),
     sa.Column("archived_at", sa.Float, nullable=False),
 )
 

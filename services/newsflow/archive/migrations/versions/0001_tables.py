@@ -61,7 +61,6 @@ def upgrade() -> None:
     sa.Column('topic', sa.String(length=255), nullable=False),
     sa.Column('partition', sa.Integer(), nullable=False),
     sa.Column('offset', sa.BigInteger(), nullable=False),
-    sa.Column('document', sa.JSON(), nullable=False),
     sa.Column('archived_at', sa.Float(), nullable=False),
     sa.PrimaryKeyConstraint('id')
     )
