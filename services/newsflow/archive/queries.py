@@ -141,14 +141,10 @@ def _full_text(dialect: str, text: str):
 
 
 def _about(entity_key: str):
-    """The condition 'a mention of the entity lies inside the quote', as the ids of the
-    quotes around the entity's mentions: the planner starts from the entity (a few
-    articles) rather than testing every quote in date order."""
-    m, around = schema.mentions.c, schema.quotes.alias("around")
-    return schema.quotes.c.id.in_(
-        sa.select(around.c.id)
-        .select_from(schema.mentions.join(around, around.c.article_id == m.article_id))
-        .where(m.key == entity_key, m.start >= around.c.start, m.end <= around.c.end))
+    """The condition 'a mention of the entity lies inside the quote'."""
+    q, m = schema.quotes.c, schema.mentions.c
+    return sa.exists().where(m.key == entity_key, m.article_id == q.article_id,
+                             m.start >= q.start, m.end <= q.end)
 
 
 def quotes(connection: sa.Connection, query: QuoteQuery, aliases: Aliases) -> dict:
