@@ -46,7 +46,6 @@ class Sink:
         self.unresumed: set[tuple[str, int]] = set()  # assigned, not yet sought (database down)
         self.writing = asyncio.Lock()  # a revocation waits for the batch being written
         self.consumer = None
-        self.assigned = asyncio.Event()
         self.stopping = asyncio.Event()
 
     async def run(self) -> None:
@@ -170,5 +169,4 @@ class _Listener(ConsumerRebalanceListener):
 
     async def on_partitions_assigned(self, assigned) -> None:
         await self.sink._resumed([(tp.topic, tp.partition) for tp in assigned])
-        self.sink.assigned.set()
 
