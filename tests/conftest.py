@@ -55,3 +55,16 @@ def seed_article() -> Article:
 @pytest.fixture(scope="session")
 def seed_enriched(enricher: Enricher, seed_article: Article) -> dict:
     return enricher.enrich(seed_article)
+
+
+@pytest.fixture(scope="session")
+def postgres(request):
+    """A real PostgreSQL server of the session's own (initdb, pg_ctl, free port, temp dir;
+    as nobody when root); its log kept if a test failed."""
+    from newsflow.local.postgres import LocalPostgres
+
+    server = LocalPostgres().start()
+    yield server
+    server.stop(keep=session_failed(request))
+    if session_failed(request):
+        print(f"\nPostgreSQL log kept in {server.log_path}")

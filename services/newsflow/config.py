@@ -47,6 +47,12 @@ class Settings:
     enrich_timeout_seconds: float = 60.0  # NEWSFLOW_ENRICH_TIMEOUT_SECONDS: per enrichment request
     enrich_memory_mb: int = 1024  # NEWSFLOW_ENRICH_MEMORY_MB: the enrichment process's resident limit
     batch_deadline_seconds: float = 30.0  # NEWSFLOW_BATCH_DEADLINE_SECONDS: then the batch is cut
+    # The archive (README, "The archive")
+    archive_url: str = ""  # NEWSFLOW_ARCHIVE_URL ("": SQLite in NEWSFLOW_DATA_DIR; postgresql://...)
+    archive_group: str = "newsflow-archive"  # NEWSFLOW_ARCHIVE_GROUP (the sinks' consumer group)
+    archive_port: int = 6069  # NEWSFLOW_ARCHIVE_PORT (the archive's HTTP: /metrics, /healthz, /api)
+    archive_batch_size: int = 500  # NEWSFLOW_ARCHIVE_BATCH_SIZE (messages per database transaction)
+    archive_retention: str = ""  # NEWSFLOW_ARCHIVE_RETENTION (e.g. 90d; "": keep everything)
     # Feed fetching (docs/security.md, "Fetch policy")
     fetch_allow: str = ""  # NEWSFLOW_FETCH_ALLOW: private CIDRs / host names feeds may be on
     fetch_deadline_seconds: float = 30.0  # NEWSFLOW_FETCH_DEADLINE_SECONDS (one request, whole)

@@ -201,3 +201,35 @@ HTTP_INGEST_CONNECTIONS_REFUSED = Counter(
 HTTP_INGEST_BUFFERED_BYTES = Gauge(
     "newsflow_http_ingest_buffered_bytes", "Request body bytes serve-ingest holds in memory now"
 )
+
+
+# The archive (newsflow archive)
+ARCHIVE_ROWS_WRITTEN = Counter(
+    "newsflow_archive_rows_written_total", "Rows the archive sink committed, by table", ["table"]
+)
+ARCHIVE_BATCH_OUTCOMES = ("committed", "fenced", "failed")
+ARCHIVE_BATCHES = Counter(
+    "newsflow_archive_batches_total",
+    "Archive sink batches by how their transaction ended (fenced: another sink owns the "
+    "partition; failed: a database error, retried)", ["outcome"],
+)
+ARCHIVE_COMMIT_SECONDS = Histogram(
+    "newsflow_archive_commit_seconds", "Time to write and commit one archive batch",
+    buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2, 4, 8),
+)
+ARCHIVE_REJECTED = Counter(
+    "newsflow_archive_rejected_total",
+    "Messages the archive skipped as invalid (kept in its table `rejected`), by topic and reason",
+    ["topic", "reason"],
+)
+ARCHIVE_LAG = Gauge(
+    "newsflow_archive_lag_messages",
+    "Archived topic partition's high watermark minus the archive's stored offset",
+    ["topic", "partition"],
+)
+ARCHIVE_TABLE_ROWS = Gauge("newsflow_archive_rows", "Rows in the archive, by table", ["table"])
+ARCHIVE_SIZE = Gauge("newsflow_archive_size_bytes", "Size of the archive database")
+ARCHIVE_PURGED = Counter(
+    "newsflow_archive_purged_rows_total", "Rows deleted by the archive's retention, by table",
+    ["table"],
+)

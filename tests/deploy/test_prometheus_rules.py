@@ -17,7 +17,8 @@ RULE_FILES = sorted((PROMETHEUS / "rules").glob("*.yml"))
 RULE_TESTS = sorted((PROMETHEUS / "tests").glob("*_test.yml"))
 ALERTS = {"NewsflowWorkerDown", "NewsflowNoWorkers", "NewsflowIngestDown",
           "NewsflowConsumerLagGrowing", "NewsflowDeadLetterRateHigh",
-          "NewsflowEndToEndLatencyHigh", "NewsflowBatchLatencyHigh", "NewsflowNoArticles"}
+          "NewsflowEndToEndLatencyHigh", "NewsflowBatchLatencyHigh", "NewsflowNoArticles",
+          "NewsflowArchiveLagHigh", "NewsflowArchiveBatchesFailing"}
 
 
 def rules() -> list[dict]:

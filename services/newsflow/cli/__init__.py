@@ -33,6 +33,9 @@ COMMANDS = {
     "tail": "tail",
     "audit": "audit",
     "trending": "trending",
+    "archive": "archive",
+    "api": "api",
+    "search": "search",
     "demo": "demo",
     "bench": "bench",
 }

@@ -16,10 +16,19 @@ def add_arguments(parser) -> None:
     parser.add_argument("--articles", type=int, help="articles per phase (default 320, quick 64)")
     parser.add_argument("--paced-seconds", type=float, help="length of the latency run (90, quick 20)")
     parser.add_argument("--partitions", type=int, help="raw-topic partitions (NEWSFLOW_PARTITIONS)")
+    parser.add_argument("--archive", action="store_true",
+                        help="the archive's figures instead: write throughput, search latency, size")
     options.connection(parser)
 
 
 def run(settings: Settings, args) -> int:
+    if args.archive:
+        import json
+
+        from newsflow.bench.archive import run as archive
+
+        print(json.dumps(archive(args.articles or (2000 if args.quick else 10000))))
+        return 0
     from newsflow.bench.suite import run as suite
 
     return suite(settings, args.quick, args.corpus, args.articles, args.paced_seconds)

@@ -2,9 +2,10 @@
 
 Broker (a fresh local Kafka; with NEWSFLOW_BOOTSTRAP or --bootstrap that cluster, under
 topics and a consumer group of the demo's own, so it neither joins nor feeds the real
-workers), topics, a worker, the articles of seeds/ ingested, and their enriched results
-printed as they arrive on the downstream topics. Then everything is shut down; exit
-status 1 unless every seed came out enriched.
+workers), topics, a worker and the archive sink (SQLite in the demo's folder), the
+articles of seeds/ ingested, their enriched results printed as they arrive on the
+downstream topics, and one search of the archive. Then everything is shut down; exit
+status 1 unless every seed came out enriched and archived.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from newsflow.errors import Failed
 from newsflow.local.progress import say
 from newsflow.logs import console
 
-HELP = "broker, topics, worker, ingest seeds/, show the result"
+HELP = "broker, topics, worker, archive, ingest seeds/, show the result and a search"
 
 
 def add_arguments(parser) -> None:
@@ -34,8 +35,6 @@ def show(found: dict[str, list[dict]]) -> None:
     from newsflow.cli.render import render
     from newsflow.topics.registry import ENRICHED, ENTITIES, QUOTES
 
-
-def show(found: dict[str, list[dict]]) -> None:
     for message in found["enriched"]:
         say(f"from {ENRICHED.role}:")
         print(render(message))
@@ -49,17 +48,49 @@ def show(found: dict[str, list[dict]]) -> None:
         print(render(message))
 
 
+def search_archive(settings: Settings, found: dict[str, list[dict]], timeout: float) -> bool:
+    """Wait until the archive holds the seeds' quotes, then show one search: the quotes of
+    the first quote's speaker. Whether it got there."""
+    import time
+
+    from newsflow.archive import database, queries
+    from newsflow.cli.search import quote_table
+    from newsflow.core.entities.aliases import load
+
+    wanted = len(found["quotes"])
+    speaker = next((q["speaker"]["name"] for q in found["quotes"] if q.get("speaker")), None)
+    engine = database.open_archive(settings)
+    deadline = time.monotonic() + timeout
+    try:
+        while time.monotonic() < deadline:
+            with engine.connect() as connection:
+                answer = queries.quotes(connection, queries.QuoteQuery.of({"per_page": "100"}), load())
+                if len(answer["quotes"]) >= wanted:
+                    if speaker:
+                        answer = queries.quotes(connection, queries.QuoteQuery.of(
+                            {"speaker": speaker, "per_page": "5"}), load())
+                    say(f"archive ({database.url(settings).database}): newsflow search quotes "
+                        f"--speaker {speaker!r} --limit 5" if speaker else "archive: all quotes")
+                    print(quote_table(answer))
+                    return True
+            time.sleep(0.5)
+    finally:
+        engine.dispose()
+    say(f"FAILED: the archive did not get the {wanted} quote(s) in {timeout:.0f}s")
+    return False
+
+
 def run(settings: Settings, args) -> int:
     from newsflow.ingest.publish import publish
     from newsflow.kafka.admin import create_topics
     from newsflow.kafka.reader import all_out, collect
     from newsflow.local.broker import LocalKafka, free_port
-    from newsflow.local.worker_process import WorkerProcess
+    from newsflow.local.worker_process import ARCHIVE_COMMAND, WorkerProcess
 
     seeds, timeout = args.seeds, args.timeout
     workdir = Path(tempfile.mkdtemp(prefix="newsflow-demo-"))
     broker = None
-    worker = None
+    worker = archive = None
     ok = False
     try:
         if settings.given("bootstrap"):
@@ -79,6 +110,11 @@ def run(settings: Settings, args) -> int:
         worker = WorkerProcess(settings, workdir / "worker.log").start()
         worker.wait_healthy(timeout)
         say(f"worker up: {worker.url}/metrics")
+        port = free_port()
+        archive = WorkerProcess(settings.override(archive_port=port, web_port=port),
+                                workdir / "archive.log", command=ARCHIVE_COMMAND).start()
+        archive.wait_healthy(timeout)
+        say(f"archive sink up: {archive.url}/metrics")
         ids: list[str] = []
         _, rejected = asyncio.run(publish(settings, [seeds], acknowledged=ids.extend))
         say(f"ingested {len(ids)} article(s) from {seeds}/ ({rejected} rejected): {', '.join(ids)}")
@@ -89,6 +125,7 @@ def run(settings: Settings, args) -> int:
         show(found)
         done = {m["id"] for m in found["enriched"]}
         ok = done == set(ids) and not found["deadletter"]
+        ok = search_archive(settings, found, timeout) and ok
         metrics = worker.get("/metrics").decode()
         say("worker metrics (the non-zero ones):")
         for line in metrics.splitlines():
@@ -104,6 +141,9 @@ def run(settings: Settings, args) -> int:
         if worker is not None:
             status = worker.stop()
             say(f"worker stopped (exit {status})")
+        if archive is not None:
+            status = archive.stop()
+            say(f"archive stopped (exit {status})")
         if broker is not None:
             broker.stop()
             say("broker stopped")
@@ -112,7 +152,7 @@ def run(settings: Settings, args) -> int:
         else:
             console.warning(f"logs kept in {workdir}")
     if not ok:
-        raise Failed("the seeds did not all come out enriched")
+        raise Failed("the seeds did not all come out enriched and archived")
     return 0
 
 

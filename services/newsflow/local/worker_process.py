@@ -15,6 +15,8 @@ from newsflow.local.processes import tail, terminate
 # Every setting goes to the child, so that it runs with exactly the parent's Settings.
 SETTING_ENV = {field.name: f"NEWSFLOW_{field.name.upper()}" for field in settable(Settings)}
 WORKER_COMMAND = ("-m", "newsflow.cli", "worker")
+# `newsflow archive` runs the same way; its /healthz is on the port given as web_port too
+ARCHIVE_COMMAND = ("-m", "newsflow.cli", "archive")
 
 
 class WorkerProcess:

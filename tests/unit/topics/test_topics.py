@@ -14,7 +14,7 @@ from jsonschema import ValidationError
 from newsflow.topics import TOPICS, validate
 from newsflow.topics import messages
 from newsflow.topics.registry import TOPIC_MAX_BYTES
-from newsflow.topics.validation import SCHEMA_DIR
+from newsflow.topics.validation import SCHEMA_DIR, problem
 
 
 def test_every_topic_has_a_distinct_name_and_a_schema_file():
@@ -86,11 +86,14 @@ def test_dead_letter_of_the_largest_raw_record_fits_its_topic():
 )
 def test_schema_rejects_broken_enriched_articles(seed_enriched, breakage):
     message = copy.deepcopy(messages.enriched_article(seed_enriched, None))
+    assert problem(message) is None
     breakage(message)
     with pytest.raises(ValidationError):
         validate(message)
+    assert problem(message)  # the fast check (jsonschema-rs) finds it too
 
 
 def test_unknown_schema_is_an_error():
     with pytest.raises(ValueError):
         validate({"schema": "nothing/1"})
+    assert "unknown message schema" in problem({"schema": "nothing/1"})

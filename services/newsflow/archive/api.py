@@ -1,0 +1,164 @@
+"""The archive's HTTP app (aiohttp): /api/quotes, /api/entities/{name}, /api/articles/{id},
+/api/openapi.json, plus /metrics and /healthz. Queries run in threads (SQLAlchemy is
+synchronous) and are bounded by queries.py: out-of-range parameters are 400 with the
+reason, never 500.
+
+Another part served by this process (the web console, say) adds its routes to the
+application ``make_app`` returns; the engine and alias table are in ``app[ARCHIVE]``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass
+
+import prometheus_client
+import sqlalchemy as sa
+from aiohttp import web
+
+from newsflow.archive import queries
+from newsflow.core.entities.aliases import Aliases
+
+
+@dataclass(frozen=True, slots=True)
+class Archive:
+    engine: sa.Engine
+    aliases: Aliases
+
+
+ARCHIVE = web.AppKey("archive", Archive)
+
+
+def _error(status: int, text: str) -> web.Response:
+    return web.json_response({"error": text}, status=status)
+
+
+async def _run(request: web.Request, question, *arguments):
+    archive = request.app[ARCHIVE]
+
+    def ask():
+        with archive.engine.connect() as connection:
+            return question(connection, *arguments)
+
+    return await asyncio.to_thread(ask)
+
+
+async def get_quotes(request: web.Request) -> web.Response:
+    try:
+        query = queries.QuoteQuery.of(dict(request.query))
+    except queries.BadQuery as exc:
+        return _error(400, str(exc))
+    return web.json_response(await _run(request, queries.quotes, query,
+                                        request.app[ARCHIVE].aliases))
+
+
+async def get_entity(request: web.Request) -> web.Response:
+    try:
+        dates = queries.Range.of(dict(request.query))
+        found = await _run(request, queries.entity, request.match_info["name"], dates,
+                           request.app[ARCHIVE].aliases)
+    except queries.BadQuery as exc:
+        return _error(400, str(exc))
+    return web.json_response(found) if found else _error(404, "no such entity in the archive")
+
+
+async def get_article(request: web.Request) -> web.Response:
+    try:
+        found = await _run(request, queries.article, request.match_info["id"])
+    except queries.BadQuery as exc:
+        return _error(400, str(exc))
+    return web.json_response(found) if found else _error(404, "no such article in the archive")
+
+
+async def get_openapi(request: web.Request) -> web.Response:
+    return web.json_response(OPENAPI)
+
+
+async def get_metrics(request: web.Request) -> web.Response:
+    return web.Response(body=prometheus_client.generate_latest(),
+                        content_type="text/plain", charset="utf-8")
+
+
+async def healthz(request: web.Request) -> web.Response:
+    return web.json_response({"ok": True})
+
+
+def make_app(archive: Archive, api: bool = True) -> web.Application:
+    """/metrics and /healthz; with ``api`` the search endpoints too."""
+    app = web.Application(client_max_size=64 * 1024)  # read-only: no large bodies
+    app[ARCHIVE] = archive
+    app.router.add_get("/metrics", get_metrics)
+    app.router.add_get("/healthz", healthz)
+    if api:
+        app.router.add_get("/api/quotes", get_quotes)
+        app.router.add_get("/api/entities/{name}", get_entity)
+        app.router.add_get("/api/articles/{id}", get_article)
+        app.router.add_get("/api/openapi.json", get_openapi)
+    return app
+
+
+async def serve(app: web.Application, host: str, port: int) -> web.AppRunner:
+    runner = web.AppRunner(app)
+    await runner.setup()
+    await web.TCPSite(runner, host, port).start()
+    return runner
+
+
+def _string(description: str, max_length: int = queries.MAX_TEXT) -> dict:
+    return {"type": "string", "maxLength": max_length, "description": description}
+
+
+_DATE = {"type": "string", "format": "date"}
+_DATES = [
+    {"name": "from", "in": "query", "schema": _DATE, "description": "first day (article date)"},
+    {"name": "to", "in": "query", "schema": _DATE,
+     "description": f"last day; at most {queries.MAX_RANGE_DAYS} days after from"},
+]
+_ERRORS = {"400": {"description": "a parameter out of its bounds: {\"error\": reason}"},
+           "404": {"description": "not in the archive"}}
+
+OPENAPI = {
+    "openapi": "3.1.0",
+    "info": {"title": "newsflow archive", "version": "1",
+             "description": "Who said what about whom: quotes, entities and articles archived "
+                            "exactly once from the newsflow topics."},
+    "paths": {
+        "/api/quotes": {"get": {
+            "summary": "Quotes, newest first, paginated",
+            "parameters": [
+                {"name": "speaker", "in": "query", "schema": _string(
+                    "the speaker's name or an alias of it (exact, case-insensitive)")},
+                {"name": "about", "in": "query", "schema": _string(
+                    "an entity (name or alias) mentioned inside the quote")},
+                {"name": "q", "in": "query", "schema": _string(
+                    f"full-text: every word (stemmed), at most {queries.MAX_WORDS} words")},
+                {"name": "via", "in": "query", "schema": _string("the relaying outlet")},
+                {"name": "type", "in": "query", "schema": {"enum": list(queries.TYPES)}},
+                *_DATES,
+                {"name": "page", "in": "query", "schema": {"type": "integer", "minimum": 1}},
+                {"name": "per_page", "in": "query", "schema": {
+                    "type": "integer", "minimum": 1, "maximum": queries.MAX_PER_PAGE, "default": 20},
+                 "description": f"page * per_page at most {queries.MAX_DEPTH}"},
+            ],
+            "responses": {"200": {"description": "{quotes: [...], page, per_page, has_more}"},
+                          "400": _ERRORS["400"]},
+        }},
+        "/api/entities/{name}": {"get": {
+            "summary": "An entity: mentions over time, co-occurring entities, who is quoted about it",
+            "parameters": [{"name": "name", "in": "path", "required": True,
+                            "schema": _string("name or alias")}, *_DATES],
+            "responses": {"200": {"description": "{name, label, articles, mentions, first, last, "
+                                                 "quotes_by, over_time, co_occurring, quoted_about}"},
+                          **_ERRORS},
+        }},
+        "/api/articles/{id}": {"get": {
+            "summary": "The archived article (newest revision) with its revisions",
+            "parameters": [{"name": "id", "in": "path", "required": True,
+                            "schema": _string("article id", 64)}],
+            "responses": {"200": {"description": "{article, revision, revisions: [...]}"},
+                          **_ERRORS},
+        }},
+        "/api/openapi.json": {"get": {"summary": "This description",
+                                      "responses": {"200": {"description": "OpenAPI 3.1"}}}},
+    },
+}
