@@ -6,6 +6,8 @@ import hashlib
 import unicodedata
 from dataclasses import asdict, dataclass
 
+from newsflow.core.urls import canonical_url
+
 
 class BadArticle(ValueError):
     """Input that cannot become an article.
@@ -72,11 +74,12 @@ _OMITTED_WHEN_NONE = ("author", "extraction", "source_id")
 def article_id(title: str, body: str, url: str | None = None) -> str:
     """A stable id: the same article always gets the same one.
 
-    With a URL the id names the URL (a corrected article keeps its id); without one it
-    names the text, normalised so that whitespace and Unicode form don't change it.
+    With a URL the id names its canonical form (core/urls.py: one story however it is
+    linked; a corrected article keeps its id); without one it names the text, normalised
+    so that whitespace and Unicode form don't change it.
     """
     if url:
-        basis = "url\n" + url.strip()
+        basis = "url\n" + (canonical_url(url) or url.strip())
     else:
         text = unicodedata.normalize("NFC", f"{title}\n{body}")
         basis = "text\n" + " ".join(text.split())

@@ -6,6 +6,7 @@ import orjson
 
 from newsflow.core.article import Article, BadArticle, article_id
 from newsflow.core.dates import parse_date
+from newsflow.core.urls import canonical_url
 
 DEFAULT_MAX_BYTES = 1024 * 1024
 _TEXT_FIELDS = ("title", "body", "published", "source", "url", "id", "source_id")
@@ -84,6 +85,8 @@ def from_mapping(obj: object) -> Article:
             raise BadArticle("bad_date", f"'published' is not a date: {published[:60]!r}")
         published = date.isoformat()
     url = obj.get("url") or None
+    if url:
+        url = canonical_url(url) or url  # what does not parse is kept as given
     derived = article_id(title, body, url)
     supplied = obj.get("id") if obj.get("id") != derived else None
     return Article(
