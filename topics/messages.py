@@ -56,6 +56,8 @@ def quote_messages(enriched: dict) -> list[tuple[str, dict]]:
                 "schema": QUOTES.schema_id,
                 "article_id": enriched["id"],
                 "index": index,
+                "revision": enriched.get("revision", 1),
+                "quotes_in_revision": len(enriched["quotes"]),
                 "published": enriched.get("published"),
                 "title": enriched.get("title", ""),
                 **quote,
@@ -82,6 +84,7 @@ def entity_messages(enriched: dict) -> list[tuple[str, dict]]:
                 {
                     "schema": ENTITIES.schema_id,
                     "article_id": enriched["id"],
+                    "revision": enriched.get("revision", 1),
                     "published": enriched.get("published"),
                     "title": enriched.get("title", ""),
                     "name": entity["name"],

@@ -71,6 +71,16 @@ class Article:
 _OMITTED_WHEN_NONE = ("author", "extraction", "source_id")
 
 
+def _normalised(title: str, body: str) -> str:
+    return " ".join(unicodedata.normalize("NFC", f"{title}\n{body}").split())
+
+
+def content_fingerprint(title: str, body: str) -> str:
+    """What tells a correction from a re-send: the same article (id) with another
+    fingerprint is a new revision; whitespace and Unicode form don't change it."""
+    return hashlib.sha256(("content\n" + _normalised(title, body)).encode("utf-8")).hexdigest()[:16]
+
+
 def article_id(title: str, body: str, url: str | None = None) -> str:
     """A stable id: the same article always gets the same one.
 
@@ -81,6 +91,5 @@ def article_id(title: str, body: str, url: str | None = None) -> str:
     if url:
         basis = "url\n" + (canonical_url(url) or url.strip())
     else:
-        text = unicodedata.normalize("NFC", f"{title}\n{body}")
-        basis = "text\n" + " ".join(text.split())
+        basis = "text\n" + _normalised(title, body)
     return hashlib.sha256(basis.encode("utf-8")).hexdigest()[:16]

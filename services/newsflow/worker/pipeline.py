@@ -50,6 +50,22 @@ class Outgoing:
     source: tuple[int, int] | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class Stamp:
+    """What an article's messages say besides its enrichment (the worker's triage decides
+    it): which revision of the article they are, when it was ingested, and the event time
+    their records carry (seconds)."""
+
+    ingested_at: float | None
+    event_time: float | None
+    revision: int = 1
+    previous_revision: int | None = None
+
+    @property
+    def fields(self) -> dict:
+        return {"revision": self.revision, "previous_revision": self.previous_revision}
+
+
 def parse(record: Incoming, max_bytes: int) -> Article | BadArticle:
     """The record's article, or the reason it is none."""
     try:
@@ -73,9 +89,12 @@ def dead_letter(record: Incoming, error: BadArticle, article_id: str | None,
                     error.reason, error.detail, (record.partition, record.offset))
 
 
-def published(enriched: dict, at: float | None) -> list[Outgoing]:
-    """The enriched article's messages: the article, then its quotes and its entities."""
-    article = messages.enriched_article(enriched, at)
+def published(enriched: dict, stamp: Stamp) -> list[Outgoing]:
+    """The enriched article's messages: the article, then its quotes and its entities,
+    each saying its revision, on records of the article's event time."""
+    enriched = {**enriched, **stamp.fields}
+    at = stamp.event_time
+    article = messages.enriched_article(enriched, stamp.ingested_at)
     out = [Outgoing(ENRICHED, enriched["id"], messages.encode(article), at)]
     out += [Outgoing(QUOTES, k, messages.encode(v), at) for k, v in messages.quote_messages(enriched)]
     out += [Outgoing(ENTITIES, k, messages.encode(v), at) for k, v in messages.entity_messages(enriched)]
@@ -125,6 +144,6 @@ def process_batch(enricher: Enricher, records: list[Incoming], max_bytes: int,
         if isinstance(item, Article):
             result = next(results)
             if not isinstance(result, BadArticle):
-                result = published(result, record.timestamp)
+                result = published(result, Stamp(record.timestamp, record.timestamp))
         out.extend(outputs(record, item, result, limits or {}))
     return out
