@@ -85,6 +85,7 @@ def entity_messages(enriched: dict) -> list[tuple[str, dict]]:
                     "schema": ENTITIES.schema_id,
                     "article_id": enriched["id"],
                     "revision": enriched.get("revision", 1),
+                    "event_time": enriched.get("event_time"),
                     "published": enriched.get("published"),
                     "title": enriched.get("title", ""),
                     "name": entity["name"],

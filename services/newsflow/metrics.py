@@ -65,6 +65,21 @@ DUPLICATES_SKIPPED = Counter(
     "Raw records not processed again: an article already seen, or a redelivered record",
     ["kind"],  # DUPLICATE_KINDS
 )
+REVISIONS = Counter(
+    "newsflow_revisions_total",
+    "Articles enriched again because their title or body changed under the same id (corrections)",
+)
+EVENT_TIME_FALLBACKS = ("future", "too_old")
+EVENT_TIME_FALLBACK = Counter(
+    "newsflow_event_time_fallbacks_total",
+    "Articles whose publish date was out of bounds, so their event time is the ingest time",
+    ["reason"],  # EVENT_TIME_FALLBACKS
+)
+TRENDING_LATE = Counter(
+    "newsflow_trending_late_total",
+    "Entity messages not counted in trending: their event time is older than the retention "
+    "before the latest event",
+)
 DEDUPE_RESTORE_SECONDS = Histogram(
     "newsflow_dedupe_restore_seconds",
     "Time to restore the dedupe state of newly assigned partitions",
@@ -107,6 +122,8 @@ def start_worker_series() -> None:
         DUPLICATES_SKIPPED.labels(kind)
     for reason in ENRICH_ABORTED_REASONS:
         ENRICH_ABORTED.labels(reason)
+    for reason in EVENT_TIME_FALLBACKS:
+        EVENT_TIME_FALLBACK.labels(reason)
 
 
 def count_published(message) -> None:

@@ -28,10 +28,11 @@ import orjson
 from aiokafka import TopicPartition
 
 from newsflow import metrics
-from newsflow.config import Settings
+from newsflow.config import Settings, parse_duration
 from newsflow.core.article import Article, BadArticle, content_fingerprint
 from newsflow.kafka.clients import consumer, started
 from newsflow.topics.registry import SEEN
+from newsflow.worker.event_time import event_time
 from newsflow.worker.pipeline import Incoming, Stamp, parse
 
 log = logging.getLogger(__name__)
@@ -60,12 +61,14 @@ class Version:
 class Entry:
     """One raw record of a batch: parsed once (an Article, or the BadArticle it is), or
     skipped as a ``duplicate`` article or a ``redelivery`` (then not parsed). ``version``:
-    the article's fingerprint and the revision this record is."""
+    the article's fingerprint and the revision this record is; ``event_time``: when it
+    happened (worker/event_time.py)."""
 
     record: Incoming
     parsed: Article | BadArticle | None = None
     skipped: str | None = None  # DUPLICATE_KINDS: "article" or "redelivery"
     version: Version | None = None
+    event_time: float | None = None
 
     @property
     def article_id(self) -> str | None:
@@ -75,7 +78,7 @@ class Entry:
     def stamp(self) -> Stamp:
         """What its messages say besides the enrichment: revision and times."""
         revision = self.version.revision if self.version else 1
-        return Stamp(ingested_at=self.record.timestamp, event_time=self.record.timestamp,
+        return Stamp(ingested_at=self.record.timestamp, event_time=self.event_time,
                      revision=revision, previous_revision=revision - 1 or None)
 
 
@@ -101,6 +104,10 @@ class Triage:
             if entry.article_id is not None:
                 ids.setdefault(entry.record.partition, {})[entry.article_id] = entry.version
         return ids
+
+    def revised(self) -> int:
+        """How many fresh entries are corrections (revision 2 and up)."""
+        return sum(entry.version is not None and entry.version.revision > 1 for entry in self.fresh)
 
     def skipped(self, kind: str) -> int:
         return sum(entry.skipped == kind for entry in self.entries)
@@ -153,6 +160,7 @@ class SeenStore:
         self.skip_duplicates = skip_duplicates
         self.floors: dict[int, int] = {}
         self.ids: dict[int, dict[str, Version]] = {}
+        self.event_time_max_age = parse_duration(settings.event_time_max_age)
 
     def triage(self, records: list[Incoming]) -> Triage:
         """Each record parsed once; redeliveries and (if enabled) unchanged articles
@@ -174,7 +182,8 @@ class SeenStore:
                 batch.entries.append(Entry(record, parsed, skipped="article"))
                 continue
             version = Version(fingerprint, last.revision + 1 if last else 1)
-            batch.entries.append(Entry(record, parsed, version=version))
+            at = event_time(parsed.published, record.timestamp, self.event_time_max_age)
+            batch.entries.append(Entry(record, parsed, version=version, event_time=at))
             seen[parsed.id] = version
         return batch
 

@@ -53,8 +53,9 @@ class Outgoing:
 @dataclass(frozen=True, slots=True)
 class Stamp:
     """What an article's messages say besides its enrichment (the worker's triage decides
-    it): which revision of the article they are, when it was ingested, and the event time
-    their records carry (seconds)."""
+    it): which revision of the article they are, when it was ingested (their records'
+    timestamp, seconds) and when it happened (``event_time``, what trending counts by;
+    not the records' timestamp, which the topics' time-based retention reads)."""
 
     ingested_at: float | None
     event_time: float | None
@@ -63,7 +64,8 @@ class Stamp:
 
     @property
     def fields(self) -> dict:
-        return {"revision": self.revision, "previous_revision": self.previous_revision}
+        return {"revision": self.revision, "previous_revision": self.previous_revision,
+                "event_time": self.event_time}
 
 
 def parse(record: Incoming, max_bytes: int) -> Article | BadArticle:
@@ -91,9 +93,9 @@ def dead_letter(record: Incoming, error: BadArticle, article_id: str | None,
 
 def published(enriched: dict, stamp: Stamp) -> list[Outgoing]:
     """The enriched article's messages: the article, then its quotes and its entities,
-    each saying its revision, on records of the article's event time."""
+    each saying its revision, on records of the raw record's time."""
     enriched = {**enriched, **stamp.fields}
-    at = stamp.event_time
+    at = stamp.ingested_at
     article = messages.enriched_article(enriched, stamp.ingested_at)
     out = [Outgoing(ENRICHED, enriched["id"], messages.encode(article), at)]
     out += [Outgoing(QUOTES, k, messages.encode(v), at) for k, v in messages.quote_messages(enriched)]

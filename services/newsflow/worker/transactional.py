@@ -252,6 +252,7 @@ class TransactionalProcessor:
             self._done.pop(_key(entry), None)
             self._refused.pop(_key(entry), None)
         metrics.TRANSACTIONS.labels("committed").inc()
+        metrics.REVISIONS.inc(batch.revised())
         metrics.DUPLICATES_SKIPPED.labels("article").inc(batch.skipped("article"))
         metrics.DUPLICATES_SKIPPED.labels("redelivery").inc(batch.skipped("redelivery"))
         for message in out:

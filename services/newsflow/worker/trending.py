@@ -14,11 +14,16 @@ one partition of the entity topic. Each bucket keeps the last entity-topic offse
 counted, so a message read again is not counted twice: faust commits its input offsets
 late (its offset bookkeeping stalls on the gaps that transaction markers leave), and a
 restarted worker reads again what came after the last commit.
-Time is event time: the record timestamp, which the worker copies from the raw article.
+Time is event time: the entity message's ``event_time`` (the article's publish time when it
+has a believable one, worker/event_time.py), else its record's timestamp (the raw
+record's). Lateness is bounded by the retention: a message older than the retention before
+the latest event counted is not counted (``newsflow_trending_late_total``), so an old
+backfill adds no buckets the expiry would only delete.
 """
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
@@ -160,6 +165,17 @@ def top(
         })
     rows.sort(key=lambda r: (-r["articles"], -r["quotes"], r["name"]))
     return rows[:limit]
+
+
+def event_time(message: Mapping, record_timestamp: float | None) -> float:
+    """When the entity message's article happened (seconds)."""
+    return message.get("event_time") or record_timestamp or time.time()
+
+
+def too_late(at: float, latest: float, retention: int) -> bool:
+    """Whether an event at ``at`` is past the lateness bound: older than the retention
+    before the latest event."""
+    return at < latest - retention
 
 
 def expired(key: str, latest: float, retention: int) -> bool:

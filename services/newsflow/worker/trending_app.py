@@ -19,6 +19,7 @@ import aiohttp
 import faust
 import orjson
 
+from newsflow import metrics
 from newsflow.config import Settings
 from newsflow.topics.registry import ENTITIES
 from newsflow.worker import trending
@@ -89,13 +90,21 @@ def install(app: faust.App, settings: Settings) -> None:
     buckets = app.Table("trending-buckets", key_type=str)
     recent = app.Table("entity-recent", key_type=str)
 
+    latest: list[float] = []  # the latest event time counted here, read from the table once
+
     @app.agent(entity_topic)
     async def count_entities(stream):
         async for event in stream.events():
             message = orjson.loads(event.value)
             key = message["normalized"]
-            at = event.message.timestamp or time.time()
+            at = trending.event_time(message, event.message.timestamp)
             offset = event.message.offset
+            if not latest:
+                latest.append(trending.latest_event(buckets.items()) or at)
+            if trending.too_late(at, latest[0], retention):
+                metrics.TRENDING_LATE.inc()
+                continue
+            latest[0] = max(latest[0], at)
             for step in steps:
                 start = int(at) // step * step
                 bucket_key = trending.bucket_key(step, start, key)
