@@ -53,7 +53,7 @@ TRANSACTIONS = Counter(
     "Worker batches by how their transaction (or at-least-once commit) ended",
     ["outcome"],  # TRANSACTION_OUTCOMES
 )
-RETRY_KINDS = ("batch", "restore", "clients")
+RETRY_KINDS = ("batch", "restore", "clients", "stories")
 RETRIES = Counter(
     "newsflow_retries_total",
     "Transient failures the worker retried after a backoff, by what failed",
@@ -64,6 +64,12 @@ DUPLICATES_SKIPPED = Counter(
     "newsflow_duplicates_skipped_total",
     "Raw records not processed again: an article already seen, or a redelivered record",
     ["kind"],  # DUPLICATE_KINDS
+)
+STORIES_TRACKED = Gauge(
+    "newsflow_stories_tracked", "Stories in this worker's story index (read from the stories topic)"
+)
+STORY_COPIES = Counter(
+    "newsflow_story_copies_total", "Articles this worker found to be a copy of a story already seen"
 )
 REVISIONS = Counter(
     "newsflow_revisions_total",

@@ -11,6 +11,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from newsflow.bench.corpus import _split
+from newsflow.worker.stories import shingles
+
+REPEAT_JACCARD = 0.3
 
 ADDED = ("Local officials said on Tuesday they were following the developments closely and "
          "would brief residents at a town hall meeting later this week.")
@@ -69,12 +72,25 @@ EDITS: dict[str, Callable] = {f.__name__: f for f in (
     trimmed, reheadlined, paragraph_added, paragraph_dropped, boilerplate, restyled)}
 
 
+def distinct(texts: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """The texts without those that repeat an earlier one: PolNeAR holds a few stories
+    twice (a story and its update the next day, word 3-shingle Jaccard 0.5 to 1.0), which
+    are one story, not two. Texts that merely share a block (a "The Latest" header,
+    Jaccard under 0.05) are distinct, and kept: hard cases for the clustering."""
+    kept: list[tuple[str, str, set]] = []
+    for title, body in texts:
+        found = shingles(body)
+        if all(len(found & other) / len(found | other) < REPEAT_JACCARD for *_, other in kept):
+            kept.append((title, body, found))
+    return [(title, body) for title, body, _ in kept]
+
+
 def corpus(folder: Path, originals: int, seed: int = 17) -> list[Item]:
-    """``originals`` articles, each followed by one copy per edit (in a shuffled order)."""
+    """``originals`` distinct articles, each with one copy per edit (all shuffled)."""
     rng = random.Random(seed)
     texts = [_split(p.read_text(encoding="utf-8")) for p in sorted(Path(folder).glob("*.txt"))]
     items = []
-    for story, (title, body) in enumerate([t for t in texts if t[1]][:originals]):
+    for story, (title, body) in enumerate(distinct([t for t in texts if t[1]][:originals])):
         items.append(Item(story, "original", title, body))
         items += [Item(story, name, *edit(title, body, rng)) for name, edit in EDITS.items()]
     rng.shuffle(items)

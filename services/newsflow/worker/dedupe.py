@@ -33,6 +33,7 @@ from newsflow.core.article import Article, BadArticle, content_fingerprint
 from newsflow.kafka.clients import consumer, started
 from newsflow.topics.registry import SEEN
 from newsflow.worker.event_time import event_time
+from newsflow.worker.stories import Story
 from newsflow.worker.pipeline import Incoming, Stamp, parse
 
 log = logging.getLogger(__name__)
@@ -69,6 +70,8 @@ class Entry:
     skipped: str | None = None  # DUPLICATE_KINDS: "article" or "redelivery"
     version: Version | None = None
     event_time: float | None = None
+    story: Story | None = None  # set by worker/story_feed.with_stories
+    signature: str | None = None  # its MinHash, when it founded its story
 
     @property
     def article_id(self) -> str | None:
@@ -79,7 +82,9 @@ class Entry:
         """What its messages say besides the enrichment: revision and times."""
         revision = self.version.revision if self.version else 1
         return Stamp(ingested_at=self.record.timestamp, event_time=self.event_time,
-                     revision=revision, previous_revision=revision - 1 or None)
+                     revision=revision, previous_revision=revision - 1 or None,
+                     story=self.story.to_dict() if self.story else None,
+                     signature=self.signature)
 
 
 @dataclass(slots=True)

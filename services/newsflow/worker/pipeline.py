@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from newsflow.core.article import Article, BadArticle
 from newsflow.core.parse import from_message
 from newsflow.topics import messages
-from newsflow.topics.registry import DEAD_LETTER, ENRICHED, ENTITIES, QUOTES, Topic
+from newsflow.topics.registry import DEAD_LETTER, ENRICHED, ENTITIES, QUOTES, STORIES, Topic
 
 if TYPE_CHECKING:  # spaCy: the worker's own process never loads it (worker.enrich_process)
     from newsflow.core.enrich import Enricher
@@ -61,11 +61,14 @@ class Stamp:
     event_time: float | None
     revision: int = 1
     previous_revision: int | None = None
+    story: dict | None = None  # {"id", "copies"} (worker/stories.py)
+    signature: str | None = None  # the MinHash of the article when it founded its story
 
     @property
     def fields(self) -> dict:
-        return {"revision": self.revision, "previous_revision": self.previous_revision,
-                "event_time": self.event_time}
+        fields = {"revision": self.revision, "previous_revision": self.previous_revision,
+                  "event_time": self.event_time}
+        return fields | ({"story": self.story} if self.story else {})
 
 
 def parse(record: Incoming, max_bytes: int) -> Article | BadArticle:
@@ -93,13 +96,17 @@ def dead_letter(record: Incoming, error: BadArticle, article_id: str | None,
 
 def published(enriched: dict, stamp: Stamp) -> list[Outgoing]:
     """The enriched article's messages: the article, then its quotes and its entities,
-    each saying its revision, on records of the raw record's time."""
+    each saying its revision, and its story's announcement, on records of the raw
+    record's time."""
     enriched = {**enriched, **stamp.fields}
     at = stamp.ingested_at
     article = messages.enriched_article(enriched, stamp.ingested_at)
     out = [Outgoing(ENRICHED, enriched["id"], messages.encode(article), at)]
     out += [Outgoing(QUOTES, k, messages.encode(v), at) for k, v in messages.quote_messages(enriched)]
     out += [Outgoing(ENTITIES, k, messages.encode(v), at) for k, v in messages.entity_messages(enriched)]
+    if stamp.story and stamp.revision == 1:  # a revision stays in its story, announced once
+        story = messages.story_message(enriched, stamp.signature)
+        out.append(Outgoing(STORIES, stamp.story["id"], messages.encode(story), at))
     return out
 
 

@@ -141,6 +141,7 @@ def install(app: faust.App, settings: Settings) -> None:
             "start": _iso(start) if start is not None else None,
             "end": _iso(end) if end is not None else None,
             "label": query["label"],
+            "ranked_by": "stories",  # copies of one story count once; "articles": every copy
             "entities": rows,
         })
 
@@ -196,5 +197,5 @@ async def _merge_peers(
                 return []
         for peer_rows in await asyncio.gather(*(fetch(h) for h in peers)):
             rows = rows + peer_rows
-    rows.sort(key=lambda r: (-r["articles"], -r["quotes"], r["name"]))
+    rows.sort(key=trending.ranking)
     return rows[:limit]
