@@ -4,9 +4,15 @@ withdrawn quote, and an unchanged re-send produces nothing."""
 
 from __future__ import annotations
 
+import datetime as dt
+import os
+import subprocess
+import sys
+
 import orjson
 import pytest
 
+from newsflow import __version__
 from newsflow.ingest.publish import publish
 from newsflow.kafka.reader import collect
 from newsflow.topics import validate
@@ -58,3 +64,35 @@ async def test_a_correction_is_revision_2_and_a_resend_is_nothing(settings, work
     for message in [*enriched, *quotes]:
         message.pop("_record")
         validate(message)
+
+
+def newsflow(settings, *args: str) -> subprocess.CompletedProcess:
+    clean = {k: v for k, v in os.environ.items() if not k.startswith("NEWSFLOW_")}
+    env = {**clean, "NEWSFLOW_BOOTSTRAP": settings.bootstrap,
+           "NEWSFLOW_TOPIC_PREFIX": settings.topic_prefix}
+    return subprocess.run([sys.executable, "-m", "newsflow.cli", *args], env=env,
+                          capture_output=True, text=True, timeout=120)
+
+
+async def test_replay_republishes_new_revisions_once_and_is_safe_to_run_again(
+        settings, worker, tmp_path):
+    today = dt.datetime.now(dt.timezone.utc).date().isoformat()
+    [story] = await send(settings, tmp_path, "replayed", {**ORIGINAL, "url": URL + "/replayed"})
+    await collect(settings, ["enriched"], lambda f: any(e["id"] == story for e in f["enriched"]))
+    for attempt in range(2):  # the second run is a resumed or repeated one: nothing new
+        done = newsflow(settings, "replay", "--from", today, "--to", today, "--rules", "9.9")
+        assert done.returncode == 0, done.stderr
+        assert "articles sent again for rules 9.9" in done.stderr
+    # a correction after both runs: revision 3 proves the second run produced no revision
+    await send(settings, tmp_path, "after", {**CORRECTED, "url": URL + "/replayed"})
+
+    def complete(found):
+        return any(e["id"] == story and e["revision"] == 3 for e in found["enriched"])
+
+    found = await collect(settings, ["enriched"], complete)
+    mine = [e for e in found["enriched"] if e["id"] == story]
+    assert [(e["revision"], e.get("replay")) for e in mine] == [(1, None), (2, "9.9"), (3, None)]
+    assert {e["rules"] for e in mine} == {__version__} and all(e["model"] for e in mine)
+    assert mine[1]["body"] == mine[0]["body"]  # the same article, enriched again
+    audit = newsflow(settings, "audit", "--json")
+    assert audit.returncode == 0, audit.stdout + audit.stderr

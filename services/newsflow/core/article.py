@@ -57,6 +57,7 @@ class Article:
     author: str | None = None  # from a feed item or its page
     extraction: str | None = None  # feed ingestion: "page" or "feed-summary"
     source_id: str | None = None  # the sender's own id for it, when it gave one that differs
+    replay: str | None = None  # `newsflow replay`: the rules version that asked to redo it
 
     def to_dict(self) -> dict:
         """The fields; the optional ones (feed, source_id) only when set, so other messages
@@ -68,17 +69,19 @@ class Article:
         return data
 
 
-_OMITTED_WHEN_NONE = ("author", "extraction", "source_id")
+_OMITTED_WHEN_NONE = ("author", "extraction", "source_id", "replay")
 
 
 def _normalised(title: str, body: str) -> str:
     return " ".join(unicodedata.normalize("NFC", f"{title}\n{body}").split())
 
 
-def content_fingerprint(title: str, body: str) -> str:
+def content_fingerprint(title: str, body: str, replay: str | None = None) -> str:
     """What tells a correction from a re-send: the same article (id) with another
-    fingerprint is a new revision; whitespace and Unicode form don't change it."""
-    return hashlib.sha256(("content\n" + _normalised(title, body)).encode("utf-8")).hexdigest()[:16]
+    fingerprint is a new revision; whitespace and Unicode form don't change it. A replay
+    (``newsflow replay``) for a rules version is another fingerprint, once per version."""
+    basis = "content\n" + _normalised(title, body) + (f"\nreplay {replay}" if replay else "")
+    return hashlib.sha256(basis.encode("utf-8")).hexdigest()[:16]
 
 
 def article_id(title: str, body: str, url: str | None = None) -> str:

@@ -9,7 +9,7 @@ from newsflow.core.dates import parse_date
 from newsflow.core.urls import canonical_url
 
 DEFAULT_MAX_BYTES = 1024 * 1024
-_TEXT_FIELDS = ("title", "body", "published", "source", "url", "id", "source_id")
+_TEXT_FIELDS = ("title", "body", "published", "source", "url", "id", "source_id", "replay")
 
 
 def decode(payload: bytes, max_bytes: int = DEFAULT_MAX_BYTES) -> str:
@@ -97,6 +97,7 @@ def from_mapping(obj: object) -> Article:
         source=obj.get("source") or None,
         url=url,
         source_id=obj.get("source_id") or supplied or None,
+        replay=obj.get("replay") or None,
     )
 
 

@@ -182,7 +182,7 @@ class SeenStore:
                 continue
             seen = batch_ids.setdefault(record.partition, {})
             last = seen.get(parsed.id) or self.ids.get(record.partition, {}).get(parsed.id)
-            fingerprint = content_fingerprint(parsed.title, parsed.body)
+            fingerprint = content_fingerprint(parsed.title, parsed.body, parsed.replay)
             if self.skip_duplicates and last is not None and last.fingerprint in (None, fingerprint):
                 batch.entries.append(Entry(record, parsed, skipped="article"))
                 continue

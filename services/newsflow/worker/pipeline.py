@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
+from newsflow import __version__
 from newsflow.core.article import Article, BadArticle
 from newsflow.core.parse import from_message
 from newsflow.topics import messages
@@ -18,6 +19,8 @@ from newsflow.topics.registry import DEAD_LETTER, ENRICHED, ENTITIES, QUOTES, ST
 
 if TYPE_CHECKING:  # spaCy: the worker's own process never loads it (worker.enrich_process)
     from newsflow.core.enrich import Enricher
+
+RULES_VERSION = __version__  # the quote and entity rules ship with the package: its version
 
 # What a record batch holds besides one message's key and value (its headers, the
 # record's), with room to spare: a topic's max.message.bytes applies to the whole batch.
@@ -67,7 +70,7 @@ class Stamp:
     @property
     def fields(self) -> dict:
         fields = {"revision": self.revision, "previous_revision": self.previous_revision,
-                  "event_time": self.event_time}
+                  "event_time": self.event_time, "rules": RULES_VERSION}
         return fields | ({"story": self.story} if self.story else {})
 
 
