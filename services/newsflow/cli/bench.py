@@ -16,10 +16,18 @@ def add_arguments(parser) -> None:
     parser.add_argument("--articles", type=int, help="articles per phase (default 320, quick 64)")
     parser.add_argument("--paced-seconds", type=float, help="length of the latency run (90, quick 20)")
     parser.add_argument("--partitions", type=int, help="raw-topic partitions (NEWSFLOW_PARTITIONS)")
+    parser.add_argument("--stories", action="store_true",
+                        help="only the story clustering's figures (no broker; docs/stories.md)")
     options.connection(parser)
 
 
 def run(settings: Settings, args) -> int:
+    if args.stories:
+        from newsflow.bench import corpus, stories
+
+        folder = args.corpus or corpus.DEFAULT_CORPUS
+        stories.run(folder, args.articles or (100 if args.quick else 840), 20_000 if args.quick else 100_000)
+        return 0
     from newsflow.bench.suite import run as suite
 
     return suite(settings, args.quick, args.corpus, args.articles, args.paced_seconds)

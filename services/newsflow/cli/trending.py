@@ -30,7 +30,8 @@ def _time(ts: float) -> str:
 def table(answer: dict) -> str:
     """The rows of a /trending answer, aligned for a terminal."""
     lines = [f"trending, {answer['kind']} window {answer['window']}: "
-             f"{answer['start']} .. {answer['end']}" + (f", {answer['label']}" if answer["label"] else "")]
+             f"{answer['start']} .. {answer['end']}" + (f", {answer['label']}" if answer["label"] else "")
+             + "; ranked by stories (copies of one story count once), copies: every article"]
     lines.append(f"{'#':>3} {'entity':32} {'label':8} {'stories':>7} {'copies':>6} {'quotes':>6}  "
                  f"{'first':11} {'last':11} with")
     for rank, row in enumerate(answer["entities"], start=1):
@@ -41,8 +42,6 @@ def table(answer: dict) -> str:
                      f"{_time(row['last_seen']):11} {with_}")
     if not answer["entities"]:
         lines.append("    (nothing in this window yet)")
-    else:
-        lines.append("    stories: copies of one story count once (the ranking); copies: every article")
     return "\n".join(lines)
 
 
