@@ -12,7 +12,8 @@ from typing import Any
 import orjson
 
 from newsflow.core.article import Article
-from newsflow.topics.registry import DEAD_LETTER, ENRICHED, ENTITIES, QUOTES, RAW, TOPIC_MAX_BYTES
+from newsflow.topics.registry import (DEAD_LETTER, ENRICHED, ENTITIES, QUOTES, RAW, STORIES,
+                                      TOPIC_MAX_BYTES)
 
 # A dead letter keeps the original payload; the preview is for people reading it.
 PREVIEW_CHARS = 200
@@ -56,6 +57,8 @@ def quote_messages(enriched: dict) -> list[tuple[str, dict]]:
                 "schema": QUOTES.schema_id,
                 "article_id": enriched["id"],
                 "index": index,
+                "revision": enriched.get("revision", 1),
+                "quotes_in_revision": len(enriched["quotes"]),
                 "published": enriched.get("published"),
                 "title": enriched.get("title", ""),
                 **quote,
@@ -63,6 +66,26 @@ def quote_messages(enriched: dict) -> list[tuple[str, dict]]:
         )
         for index, quote in enumerate(enriched["quotes"])
     ]
+
+
+def story_message(enriched: dict, signature: str | None) -> dict:
+    """The announcement of the enriched article's story: founded by it (with the
+    founder's MinHash ``signature``, for every worker's index), or joined as a copy."""
+    story = enriched["story"]
+    message = {
+        "schema": STORIES.schema_id,
+        "event": "founded" if signature is not None else "copy",
+        "story": story["id"],
+        "copies": story["copies"],
+        "article_id": enriched["id"],
+        "title": enriched.get("title", ""),
+        "url": enriched.get("url"),
+        "published": enriched.get("published"),
+        "event_time": enriched.get("event_time"),
+    }
+    if signature is not None:
+        message["signature"] = signature
+    return message
 
 
 def entity_key(entity: dict) -> str:
@@ -82,6 +105,8 @@ def entity_messages(enriched: dict) -> list[tuple[str, dict]]:
                 {
                     "schema": ENTITIES.schema_id,
                     "article_id": enriched["id"],
+                    "revision": enriched.get("revision", 1),
+                    "event_time": enriched.get("event_time"),
                     "published": enriched.get("published"),
                     "title": enriched.get("title", ""),
                     "name": entity["name"],
@@ -97,6 +122,7 @@ def entity_messages(enriched: dict) -> list[tuple[str, dict]]:
                          "type": q["type"]}
                         for q in said
                     ],
+                    **({"story": enriched["story"]} if enriched.get("story") else {}),
                 },
             )
         )

@@ -58,6 +58,12 @@ DEAD_LETTER = Topic(
     config=LARGE_MESSAGES,
 )
 
+STORIES = Topic(
+    "stories", "stories", "story", 1, "story id",
+    "Each story when founded and each copy that joins it; every worker reads it all to "
+    "find copies across partitions (worker/stories.py).",
+)
+
 # Written in the worker's transaction, one record per raw record processed; partition p
 # mirrors raw partition p, so the owner of a raw partition restores its dedupe state from it.
 SEEN = Topic(
@@ -66,7 +72,7 @@ SEEN = Topic(
     config={"cleanup.policy": "compact"},
 )
 
-TOPICS: tuple[Topic, ...] = (RAW, ENRICHED, QUOTES, ENTITIES, DEAD_LETTER, SEEN)
+TOPICS: tuple[Topic, ...] = (RAW, ENRICHED, QUOTES, ENTITIES, DEAD_LETTER, SEEN, STORIES)
 
 
 def by_role(role: str) -> Topic:

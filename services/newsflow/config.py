@@ -43,6 +43,8 @@ class Settings:
     log_format: str = "text"  # NEWSFLOW_LOG_FORMAT: text or json (JSON lines)
     trending_windows: str = "1h,24h:1h"  # NEWSFLOW_TRENDING_WINDOWS (size[:step], ...)
     trending_retention: str = "7d"  # NEWSFLOW_TRENDING_RETENTION (event time kept)
+    stories_max: int = 20_000  # NEWSFLOW_STORIES_MAX: stories a worker's index keeps (oldest forgotten)
+    event_time_max_age: str = "3650d"  # NEWSFLOW_EVENT_TIME_MAX_AGE: an older publish date is not the event time
     roles: str = "enrich,trending"  # NEWSFLOW_ROLES: what `newsflow worker` runs (enrich, trending)
     enrich_timeout_seconds: float = 60.0  # NEWSFLOW_ENRICH_TIMEOUT_SECONDS: per enrichment request
     enrich_memory_mb: int = 1024  # NEWSFLOW_ENRICH_MEMORY_MB: the enrichment process's resident limit

@@ -58,7 +58,7 @@ TRANSACTIONS = Counter(
     "Worker batches by how their transaction (or at-least-once commit) ended",
     ["outcome"],  # TRANSACTION_OUTCOMES
 )
-RETRY_KINDS = ("batch", "restore", "clients")
+RETRY_KINDS = ("batch", "restore", "clients", "stories")
 RETRIES = Counter(
     "newsflow_retries_total",
     "Transient failures the worker retried after a backoff, by what failed",
@@ -69,6 +69,27 @@ DUPLICATES_SKIPPED = Counter(
     "newsflow_duplicates_skipped_total",
     "Raw records not processed again: an article already seen, or a redelivered record",
     ["kind"],  # DUPLICATE_KINDS
+)
+STORIES_TRACKED = Gauge(
+    "newsflow_stories_tracked", "Stories in this worker's story index (read from the stories topic)"
+)
+STORY_COPIES = Counter(
+    "newsflow_story_copies_total", "Articles this worker found to be a copy of a story already seen"
+)
+REVISIONS = Counter(
+    "newsflow_revisions_total",
+    "Articles enriched again because their title or body changed under the same id (corrections)",
+)
+EVENT_TIME_FALLBACKS = ("future", "too_old")
+EVENT_TIME_FALLBACK = Counter(
+    "newsflow_event_time_fallbacks_total",
+    "Articles whose publish date was out of bounds, so their event time is the ingest time",
+    ["reason"],  # EVENT_TIME_FALLBACKS
+)
+TRENDING_LATE = Counter(
+    "newsflow_trending_late_total",
+    "Entity messages not counted in trending: their event time is older than the retention "
+    "before the latest event",
 )
 DEDUPE_RESTORE_SECONDS = Histogram(
     "newsflow_dedupe_restore_seconds",
@@ -112,6 +133,8 @@ def start_worker_series() -> None:
         DUPLICATES_SKIPPED.labels(kind)
     for reason in ENRICH_ABORTED_REASONS:
         ENRICH_ABORTED.labels(reason)
+    for reason in EVENT_TIME_FALLBACKS:
+        EVENT_TIME_FALLBACK.labels(reason)
 
 
 def count_published(message) -> None:

@@ -58,6 +58,14 @@ def test_services(resolved):
     assert services["ingest"]["command"] == ["serve-ingest"]
 
 
+def container_port(port: str | dict) -> int:
+    """A service's port in the container, from compose's long form or its short string
+    form (`127.0.0.1:6069:6069/tcp`, which docker-compose keeps for a host address)."""
+    if isinstance(port, dict):
+        return int(port["target"])
+    return int(port.split("/")[0].split(":")[-1])
+
+
 def test_prometheus_gets_its_config_and_rules(resolved):
     paths = mounts(resolved["services"]["prometheus"])
     assert Path(paths["/etc/prometheus/prometheus.yml"]) == DEPLOY / "prometheus" / "prometheus.yml"
@@ -66,7 +74,7 @@ def test_prometheus_gets_its_config_and_rules(resolved):
     assert config["rule_files"] == ["rules/*.yml"]  # relative to /etc/prometheus
     targets = {t for job in config["scrape_configs"] for c in job.get("static_configs", [])
                for t in c["targets"]}
-    published = {f"{name}:{port.split(':')[-1] if isinstance(port, str) else port['target']}"
+    published = {f"{name}:{container_port(port)}"
                  for name, service in resolved["services"].items()
                  for port in service.get("ports", [])}
     assert targets <= published, "every scrape target is a compose service port"

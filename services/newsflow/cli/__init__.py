@@ -32,6 +32,7 @@ COMMANDS = {
     "enrich": "enrich",
     "tail": "tail",
     "audit": "audit",
+    "replay": "replay",
     "trending": "trending",
     "archive": "archive",
     "api": "api",

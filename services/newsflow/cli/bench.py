@@ -18,6 +18,8 @@ def add_arguments(parser) -> None:
     parser.add_argument("--partitions", type=int, help="raw-topic partitions (NEWSFLOW_PARTITIONS)")
     parser.add_argument("--archive", action="store_true",
                         help="the archive's figures instead: write throughput, search latency, size")
+    parser.add_argument("--stories", action="store_true",
+                        help="only the story clustering's figures (no broker; docs/stories.md)")
     options.connection(parser)
 
 
@@ -28,6 +30,12 @@ def run(settings: Settings, args) -> int:
         from newsflow.bench.archive import run as archive
 
         print(json.dumps(archive(args.articles or (2000 if args.quick else 10000))))
+        return 0
+    if args.stories:
+        from newsflow.bench import corpus, stories
+
+        folder = args.corpus or corpus.DEFAULT_CORPUS
+        stories.run(folder, args.articles or (100 if args.quick else 840), 20_000 if args.quick else 100_000)
         return 0
     from newsflow.bench.suite import run as suite
 

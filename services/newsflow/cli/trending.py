@@ -30,12 +30,14 @@ def _time(ts: float) -> str:
 def table(answer: dict) -> str:
     """The rows of a /trending answer, aligned for a terminal."""
     lines = [f"trending, {answer['kind']} window {answer['window']}: "
-             f"{answer['start']} .. {answer['end']}" + (f", {answer['label']}" if answer["label"] else "")]
-    lines.append(f"{'#':>3} {'entity':32} {'label':8} {'articles':>8} {'quotes':>6}  "
+             f"{answer['start']} .. {answer['end']}" + (f", {answer['label']}" if answer["label"] else "")
+             + "; ranked by stories (copies of one story count once), copies: every article"]
+    lines.append(f"{'#':>3} {'entity':32} {'label':8} {'stories':>7} {'copies':>6} {'quotes':>6}  "
                  f"{'first':11} {'last':11} with")
     for rank, row in enumerate(answer["entities"], start=1):
         with_ = ", ".join(c["name"] for c in row["co_occurring"][:3])
-        lines.append(f"{rank:>3} {row['name'][:32]:32} {row['label']:8} {row['articles']:>8} "
+        lines.append(f"{rank:>3} {row['name'][:32]:32} {row['label']:8} "
+                     f"{row.get('stories', row['articles']):>7} {row['articles']:>6} "
                      f"{row['quotes']:>6}  {_time(row['first_seen']):11} "
                      f"{_time(row['last_seen']):11} {with_}")
     if not answer["entities"]:

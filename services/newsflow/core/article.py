@@ -6,6 +6,8 @@ import hashlib
 import unicodedata
 from dataclasses import asdict, dataclass
 
+from newsflow.core.urls import canonical_url
+
 
 class BadArticle(ValueError):
     """Input that cannot become an article.
@@ -56,6 +58,7 @@ class Article:
     extraction: str | None = None  # feed ingestion: "page" or "feed-summary"
     source_id: str | None = None  # the sender's own id for it, when it gave one that differs
     published_at: str | None = None  # ISO 8601 with the time of day (and offset), when given
+    replay: str | None = None  # `newsflow replay`: the rules version that asked to redo it
 
     def to_dict(self) -> dict:
         """The fields; the optional ones (feed, source_id, published_at) only when set, so
@@ -67,18 +70,30 @@ class Article:
         return data
 
 
-_OMITTED_WHEN_NONE = ("author", "extraction", "source_id", "published_at")
+_OMITTED_WHEN_NONE = ("author", "extraction", "source_id", "published_at", "replay")
+
+
+def _normalised(title: str, body: str) -> str:
+    return " ".join(unicodedata.normalize("NFC", f"{title}\n{body}").split())
+
+
+def content_fingerprint(title: str, body: str, replay: str | None = None) -> str:
+    """What tells a correction from a re-send: the same article (id) with another
+    fingerprint is a new revision; whitespace and Unicode form don't change it. A replay
+    (``newsflow replay``) for a rules version is another fingerprint, once per version."""
+    basis = "content\n" + _normalised(title, body) + (f"\nreplay {replay}" if replay else "")
+    return hashlib.sha256(basis.encode("utf-8")).hexdigest()[:16]
 
 
 def article_id(title: str, body: str, url: str | None = None) -> str:
     """A stable id: the same article always gets the same one.
 
-    With a URL the id names the URL (a corrected article keeps its id); without one it
-    names the text, normalised so that whitespace and Unicode form don't change it.
+    With a URL the id names its canonical form (core/urls.py: one story however it is
+    linked; a corrected article keeps its id); without one it names the text, normalised
+    so that whitespace and Unicode form don't change it.
     """
     if url:
-        basis = "url\n" + url.strip()
+        basis = "url\n" + (canonical_url(url) or url.strip())
     else:
-        text = unicodedata.normalize("NFC", f"{title}\n{body}")
-        basis = "text\n" + " ".join(text.split())
+        basis = "text\n" + _normalised(title, body)
     return hashlib.sha256(basis.encode("utf-8")).hexdigest()[:16]

@@ -6,9 +6,10 @@ import orjson
 
 from newsflow.core.article import Article, BadArticle, article_id
 from newsflow.core.dates import parse_date, parse_timestamp
+from newsflow.core.urls import canonical_url
 
 DEFAULT_MAX_BYTES = 1024 * 1024
-_TEXT_FIELDS = ("title", "body", "published", "published_at", "source", "url", "id", "source_id")
+_TEXT_FIELDS = ("title", "body", "published", "published_at", "source", "url", "id", "source_id", "replay")
 
 
 def decode(payload: bytes, max_bytes: int = DEFAULT_MAX_BYTES) -> str:
@@ -90,6 +91,8 @@ def from_mapping(obj: object) -> Article:
         raise BadArticle("bad_date",
                          f"'published_at' has no time of day: {obj['published_at'][:60]!r}")
     url = obj.get("url") or None
+    if url:
+        url = canonical_url(url) or url  # what does not parse is kept as given
     derived = article_id(title, body, url)
     supplied = obj.get("id") if obj.get("id") != derived else None
     return Article(
@@ -101,6 +104,7 @@ def from_mapping(obj: object) -> Article:
         source=obj.get("source") or None,
         url=url,
         source_id=obj.get("source_id") or supplied or None,
+        replay=obj.get("replay") or None,
     )
 
 

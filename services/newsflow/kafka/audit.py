@@ -4,8 +4,9 @@ Reads the raw, enriched and dead-letter topics to their ends with read_committed
 consumers (what downstream readers see) and reconciles them: every article id of a
 parseable raw message must appear exactly once in enriched ∪ dead letters, and every
 unparseable raw message, named by topic/partition/offset, exactly once among the dead
-letters by its source. The same article ingested twice is one article: it must come out
-once. Run it when the worker has caught up; a lagging worker shows as missing articles.
+letters by its source. The same article ingested twice unchanged is one article: it must
+come out once; changed (a correction, a replay) it must come out once per version, each
+enriched revision once. Run it when the worker has caught up; a lagging worker shows as missing articles.
 `newsflow audit` (cli/audit.py) prints the report.
 """
 
@@ -17,7 +18,7 @@ from dataclasses import dataclass, field
 import orjson
 
 from newsflow.config import Settings
-from newsflow.core.article import BadArticle
+from newsflow.core.article import BadArticle, content_fingerprint
 from newsflow.core.parse import from_message
 from newsflow.kafka.reader import read_topic
 from newsflow.topics.registry import DEAD_LETTER, ENRICHED, RAW
@@ -50,21 +51,31 @@ def source_id(topic: str, partition: int, offset: int) -> str:
 async def audit(settings: Settings) -> Report:
     report = Report()
     expected: set[str] = set()
+    versions: Counter[str] = Counter()  # how many times each id's content changed
+    last: dict[str, str] = {}
     async for record in read_topic(settings, RAW.name(settings.topic_prefix)):
         report.raw_messages += 1
         try:
-            article_id = from_message(record.value or b"", settings.max_bytes).id
+            article = from_message(record.value or b"", settings.max_bytes)
         except BadArticle:
             report.unparseable += 1
             article_id = source_id(record.topic, record.partition, record.offset)
+            versions[article_id] += 1
         else:
+            article_id = article.id
             report.ingested_again += article_id in expected
+            fingerprint = content_fingerprint(article.title, article.body, article.replay)
+            versions[article_id] += last.get(article_id) != fingerprint
+            last[article_id] = fingerprint
         expected.add(article_id)
     report.articles = len(expected) - report.unparseable
     out: Counter[str] = Counter()
+    revisions: Counter[tuple[str, int]] = Counter()
     async for record in read_topic(settings, ENRICHED.name(settings.topic_prefix)):
         report.enriched += 1
-        out[orjson.loads(record.value)["id"]] += 1
+        enriched = orjson.loads(record.value)
+        out[enriched["id"]] += 1
+        revisions[enriched["id"], enriched.get("revision", 1)] += 1
     async for record in read_topic(settings, DEAD_LETTER.name(settings.topic_prefix)):
         letter = orjson.loads(record.value)
         if letter["stage"] != "worker":
@@ -73,8 +84,10 @@ async def audit(settings: Settings) -> Report:
         source = letter["source"]
         out[letter["article_id"] or source_id(source["topic"], source["partition"],
                                               source["offset"])] += 1
-    report.missing = sorted(expected - set(out))
-    report.duplicated = {key: n for key, n in sorted(out.items()) if n > 1 and key in expected}
+    report.missing = sorted(key for key in expected if out[key] < versions[key])
+    doubled = {key for (key, _), n in revisions.items() if n > 1}
+    report.duplicated = {key: n for key, n in sorted(out.items()) if key in expected
+                         and (n > versions[key] or key in doubled)}
     report.unexpected = sorted(set(out) - expected)
     return report
 

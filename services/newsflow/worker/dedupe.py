@@ -7,8 +7,11 @@ mirrors raw partition p. Whoever is assigned raw partition p restores p's state 
 * the *floor*: one past the highest raw offset processed. Records below it are
   redeliveries (a stale committed offset after a crash or a rebalance) and are skipped,
   so a redelivery never produces output twice, even for unparseable records;
-* the *ids*: articles already processed. The same article ingested again (same id,
-  hence the same raw partition) is skipped: it is neither enriched nor published again.
+* the *ids*: articles already processed, each with the fingerprint of its content and its
+  revision. The same article ingested again unchanged (same id, hence the same raw
+  partition, same fingerprint) is skipped: it is neither enriched nor published again.
+  Changed (a correction: same URL, another body or title), it is a new revision: enriched
+  and published again with ``revision`` one higher than the last one processed.
 
 Restoring waits until no transaction is open on the partition (an orphan of a killed
 worker is aborted after the transaction timeout) so that nothing committed is missed.
@@ -25,11 +28,13 @@ import orjson
 from aiokafka import TopicPartition
 
 from newsflow import metrics
-from newsflow.config import Settings
-from newsflow.core.article import Article, BadArticle
+from newsflow.config import Settings, parse_duration
+from newsflow.core.article import Article, BadArticle, content_fingerprint
 from newsflow.kafka.clients import consumer, started
 from newsflow.topics.registry import SEEN
-from newsflow.worker.pipeline import Incoming, parse
+from newsflow.worker.event_time import event_time
+from newsflow.worker.stories import Story
+from newsflow.worker.pipeline import Incoming, Stamp, parse
 
 log = logging.getLogger(__name__)
 POLL_MS = 200
@@ -45,17 +50,41 @@ class Marker:
 
 
 @dataclass(frozen=True, slots=True)
+class Version:
+    """What the store knows of a processed article: its content's fingerprint (None for a
+    marker written before revisions existed) and its revision."""
+
+    fingerprint: str | None
+    revision: int
+
+
+@dataclass(frozen=True, slots=True)
 class Entry:
     """One raw record of a batch: parsed once (an Article, or the BadArticle it is), or
-    skipped as a ``duplicate`` article or a ``redelivery`` (then not parsed)."""
+    skipped as a ``duplicate`` article or a ``redelivery`` (then not parsed). ``version``:
+    the article's fingerprint and the revision this record is; ``event_time``: when it
+    happened (worker/event_time.py)."""
 
     record: Incoming
     parsed: Article | BadArticle | None = None
     skipped: str | None = None  # DUPLICATE_KINDS: "article" or "redelivery"
+    version: Version | None = None
+    event_time: float | None = None
+    story: Story | None = None  # set by worker/story_feed.with_stories
+    signature: str | None = None  # its MinHash, when it founded its story
 
     @property
     def article_id(self) -> str | None:
         return self.parsed.id if isinstance(self.parsed, Article) else None
+
+    @property
+    def stamp(self) -> Stamp:
+        """What its messages say besides the enrichment: revision and times."""
+        revision = self.version.revision if self.version else 1
+        return Stamp(ingested_at=self.record.timestamp, event_time=self.event_time,
+                     revision=revision, previous_revision=revision - 1 or None,
+                     story=self.story.to_dict() if self.story else None,
+                     signature=self.signature)
 
 
 @dataclass(slots=True)
@@ -70,16 +99,20 @@ class Triage:
 
     @property
     def markers(self) -> list[Marker]:
-        return [marker(entry.record, entry.article_id) for entry in self.fresh]
+        return [marker(entry.record, entry.article_id, entry.version) for entry in self.fresh]
 
     @property
-    def ids(self) -> dict[int, set[str]]:
-        """The article ids of the fresh entries, by partition."""
-        ids: dict[int, set[str]] = {}
+    def ids(self) -> dict[int, dict[str, Version]]:
+        """The article ids of the fresh entries with their versions, by partition."""
+        ids: dict[int, dict[str, Version]] = {}
         for entry in self.fresh:
             if entry.article_id is not None:
-                ids.setdefault(entry.record.partition, set()).add(entry.article_id)
+                ids.setdefault(entry.record.partition, {})[entry.article_id] = entry.version
         return ids
+
+    def revised(self) -> int:
+        """How many fresh entries are corrections (revision 2 and up)."""
+        return sum(entry.version is not None and entry.version.revision > 1 for entry in self.fresh)
 
     def skipped(self, kind: str) -> int:
         return sum(entry.skipped == kind for entry in self.entries)
@@ -105,15 +138,23 @@ class Triage:
         return ends
 
 
-def marker(record: Incoming, article_id: str | None) -> Marker:
-    """Keyed by article id; an unparseable record by its own topic/partition/offset."""
+def marker(record: Incoming, article_id: str | None, version: Version | None = None) -> Marker:
+    """Keyed by article id (compaction keeps its latest revision); an unparseable record
+    by its own topic/partition/offset."""
     key = article_id or f"{record.topic}/{record.partition}/{record.offset}"
     value = {
         "schema": SEEN.schema_id,
         "article_id": article_id,
         "source": {"topic": record.topic, "partition": record.partition, "offset": record.offset},
     }
+    if version is not None:
+        value |= {"fingerprint": version.fingerprint, "revision": version.revision}
     return Marker(record.partition, key.encode(), orjson.dumps(value))
+
+
+def version_of(seen: dict) -> Version:
+    """A seen marker's version; one written before revisions is revision 1 of any content."""
+    return Version(seen.get("fingerprint"), seen.get("revision", 1))
 
 
 class SeenStore:
@@ -123,28 +164,32 @@ class SeenStore:
         self.settings = settings
         self.skip_duplicates = skip_duplicates
         self.floors: dict[int, int] = {}
-        self.ids: dict[int, set[str]] = {}
+        self.ids: dict[int, dict[str, Version]] = {}
+        self.event_time_max_age = parse_duration(settings.event_time_max_age)
 
     def triage(self, records: list[Incoming]) -> Triage:
-        """Each record parsed once; redeliveries and (if enabled) articles already seen,
-        in this batch too, marked skipped."""
+        """Each record parsed once; redeliveries and (if enabled) unchanged articles
+        already seen, in this batch too, marked skipped; a changed one is the next revision."""
         batch = Triage()
-        batch_ids: dict[int, set[str]] = {}
+        batch_ids: dict[int, dict[str, Version]] = {}
         for record in records:
             if record.offset < self.floors.get(record.partition, 0):
                 batch.entries.append(Entry(record, skipped="redelivery"))
                 continue
             parsed = parse(record, self.settings.max_bytes)
-            article_id = parsed.id if isinstance(parsed, Article) else None
-            seen = batch_ids.setdefault(record.partition, set())
-            if self.skip_duplicates and article_id is not None and (
-                article_id in self.ids.get(record.partition, ()) or article_id in seen
-            ):
+            if not isinstance(parsed, Article):
+                batch.entries.append(Entry(record, parsed))
+                continue
+            seen = batch_ids.setdefault(record.partition, {})
+            last = seen.get(parsed.id) or self.ids.get(record.partition, {}).get(parsed.id)
+            fingerprint = content_fingerprint(parsed.title, parsed.body, parsed.replay)
+            if self.skip_duplicates and last is not None and last.fingerprint in (None, fingerprint):
                 batch.entries.append(Entry(record, parsed, skipped="article"))
                 continue
-            batch.entries.append(Entry(record, parsed))
-            if article_id is not None:
-                seen.add(article_id)
+            version = Version(fingerprint, last.revision + 1 if last else 1)
+            at = event_time(parsed.published, record.timestamp, self.event_time_max_age)
+            batch.entries.append(Entry(record, parsed, version=version, event_time=at))
+            seen[parsed.id] = version
         return batch
 
     def committed(self, batch: Triage) -> None:
@@ -153,7 +198,7 @@ class SeenStore:
             record = entry.record
             self.floors[record.partition] = max(self.floors.get(record.partition, 0), record.offset + 1)
         for partition, ids in batch.ids.items():
-            self.ids.setdefault(partition, set()).update(ids)
+            self.ids.setdefault(partition, {}).update(ids)
 
     def forget(self, partitions: set[int]) -> None:
         for partition in partitions:
@@ -185,7 +230,7 @@ class SeenStore:
         tps = [TopicPartition(topic, p) for p in partitions]
         reader = await started(consumer(self.settings), self.settings)
         floors: dict[int, int] = {}
-        ids: dict[int, set[str]] = {p: set() for p in partitions}
+        ids: dict[int, dict[str, Version]] = {p: {} for p in partitions}
         # An orphaned transaction holds the last stable offset back until it is aborted.
         patience = 3 * self.settings.transaction_timeout_ms / 1000 + 30
         deadline = time.monotonic() + patience
@@ -203,7 +248,7 @@ class SeenStore:
                         offset = seen["source"]["offset"]
                         floors[tp.partition] = max(floors.get(tp.partition, 0), offset + 1)
                         if seen["article_id"] is not None:
-                            ids[tp.partition].add(seen["article_id"])
+                            ids[tp.partition][seen["article_id"]] = version_of(seen)
                 for tp in list(pending):
                     highwater = reader.highwater(tp)
                     stable = reader.last_stable_offset(tp)

@@ -32,7 +32,7 @@ from multiprocessing.connection import Connection
 from newsflow import logs, metrics
 from newsflow.errors import ConfigError, NewsflowError
 from newsflow.core.article import Article, BadArticle
-from newsflow.worker.pipeline import Outgoing, published
+from newsflow.worker.pipeline import Outgoing, Stamp, published
 
 log = logging.getLogger(__name__)
 MEMORY_POLL_SECONDS = 0.05
@@ -109,8 +109,8 @@ class EnrichProcess:
         log.info("enrichment process %d ready in %.1fs (budget %.0fs, %d MiB per request)",
                  process.pid, time.monotonic() - started, self.budget.seconds, self.budget.memory_mb)
 
-    async def enrich(self, items: list[tuple[Article, float | None]]) -> list[Result]:
-        """The messages of each (article, event time), or its error, in order; Aborted if
+    async def enrich(self, items: list[tuple[Article, Stamp]]) -> list[Result]:
+        """The messages of each (article, stamp), or its error, in order; Aborted if
         the request takes longer or grows larger than the budget (or the child dies)."""
         recycle_mb = self._started_mb + RECYCLE_SHARE * (self.budget.memory_mb - self._started_mb)
         if self.ready and _rss_mb(self.pid) > recycle_mb:
@@ -202,8 +202,8 @@ def _serve(conn: Connection, model: str, batch_size: int, log_level: str, log_fo
         except (EOFError, OSError):
             return
         results = enricher.enrich_batch([article for article, _ in items])
-        conn.send([result if isinstance(result, BadArticle) else published(result, at)
-                   for result, (_, at) in zip(results, items)])
+        conn.send([result if isinstance(result, BadArticle) else published(result, stamp)
+                   for result, (_, stamp) in zip(results, items)])
 
 
 def _die_with_parent() -> None:

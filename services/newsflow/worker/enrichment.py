@@ -101,7 +101,7 @@ class BatchEnrichment:
         """The unit's results; once the worker stops, the unit may finish within the grace
         period, else it is abandoned (_Stopped) and done again by the next owner."""
         request = asyncio.ensure_future(
-            self.process.enrich([(e.parsed, e.record.timestamp) for e in unit]))
+            self.process.enrich([(e.parsed, e.stamp) for e in unit]))
         stopping = asyncio.ensure_future(stop.wait())
         try:
             await asyncio.wait({request, stopping}, return_when=asyncio.FIRST_COMPLETED)

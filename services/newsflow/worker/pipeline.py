@@ -11,13 +11,16 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
+from newsflow import __version__
 from newsflow.core.article import Article, BadArticle
 from newsflow.core.parse import from_message
 from newsflow.topics import messages
-from newsflow.topics.registry import DEAD_LETTER, ENRICHED, ENTITIES, QUOTES, Topic
+from newsflow.topics.registry import DEAD_LETTER, ENRICHED, ENTITIES, QUOTES, STORIES, Topic
 
 if TYPE_CHECKING:  # spaCy: the worker's own process never loads it (worker.enrich_process)
     from newsflow.core.enrich import Enricher
+
+RULES_VERSION = __version__  # the quote and entity rules ship with the package: its version
 
 # What a record batch holds besides one message's key and value (its headers, the
 # record's), with room to spare: a topic's max.message.bytes applies to the whole batch.
@@ -51,6 +54,27 @@ class Outgoing:
     language: str | None = None  # an enriched article's, for the per-language count
 
 
+@dataclass(frozen=True, slots=True)
+class Stamp:
+    """What an article's messages say besides its enrichment (the worker's triage decides
+    it): which revision of the article they are, when it was ingested (their records'
+    timestamp, seconds) and when it happened (``event_time``, what trending counts by;
+    not the records' timestamp, which the topics' time-based retention reads)."""
+
+    ingested_at: float | None
+    event_time: float | None
+    revision: int = 1
+    previous_revision: int | None = None
+    story: dict | None = None  # {"id", "copies"} (worker/stories.py)
+    signature: str | None = None  # the MinHash of the article when it founded its story
+
+    @property
+    def fields(self) -> dict:
+        fields = {"revision": self.revision, "previous_revision": self.previous_revision,
+                  "event_time": self.event_time, "rules": RULES_VERSION}
+        return fields | ({"story": self.story} if self.story else {})
+
+
 def parse(record: Incoming, max_bytes: int) -> Article | BadArticle:
     """The record's article, or the reason it is none."""
     try:
@@ -74,12 +98,20 @@ def dead_letter(record: Incoming, error: BadArticle, article_id: str | None,
                     error.reason, error.detail, (record.partition, record.offset))
 
 
-def published(enriched: dict, at: float | None) -> list[Outgoing]:
-    """The enriched article's messages: the article, then its quotes and its entities."""
-    article = messages.enriched_article(enriched, at)
-    out = [Outgoing(ENRICHED, enriched["id"], messages.encode(article), at, language=enriched.get("language"))]
+def published(enriched: dict, stamp: Stamp) -> list[Outgoing]:
+    """The enriched article's messages: the article, then its quotes and its entities,
+    each saying its revision, and its story's announcement, on records of the raw
+    record's time."""
+    enriched = {**enriched, **stamp.fields}
+    at = stamp.ingested_at
+    article = messages.enriched_article(enriched, stamp.ingested_at)
+    out = [Outgoing(ENRICHED, enriched["id"], messages.encode(article), at,
+                    language=enriched.get("language"))]
     out += [Outgoing(QUOTES, k, messages.encode(v), at) for k, v in messages.quote_messages(enriched)]
     out += [Outgoing(ENTITIES, k, messages.encode(v), at) for k, v in messages.entity_messages(enriched)]
+    if stamp.story and stamp.revision == 1:  # a revision stays in its story, announced once
+        story = messages.story_message(enriched, stamp.signature)
+        out.append(Outgoing(STORIES, stamp.story["id"], messages.encode(story), at))
     return out
 
 
@@ -126,6 +158,6 @@ def process_batch(enricher: Enricher, records: list[Incoming], max_bytes: int,
         if isinstance(item, Article):
             result = next(results)
             if not isinstance(result, BadArticle):
-                result = published(result, record.timestamp)
+                result = published(result, Stamp(record.timestamp, record.timestamp))
         out.extend(outputs(record, item, result, limits or {}))
     return out

@@ -59,6 +59,8 @@ from newsflow.worker.dedupe import SeenStore, Triage
 from newsflow.worker.enrich_process import Budget, EnrichProcess
 from newsflow.worker.enrichment import BatchEnrichment, Enriched, key as _key
 from newsflow.worker.pipeline import Incoming, Outgoing, dead_letter
+from newsflow.worker.stories import StoryIndex
+from newsflow.worker.story_feed import StoryFeed, with_stories
 
 log = logging.getLogger(__name__)
 GUARANTEES = ("exactly_once", "at_least_once")
@@ -91,6 +93,8 @@ class TransactionalProcessor:
         self.stop_event = stop or asyncio.Event()
         self.exactly_once = settings.guarantee == "exactly_once"
         self.seen = SeenStore(settings, skip_duplicates=settings.dedupe)
+        self.stories = StoryIndex(settings.stories_max)
+        self.story_feed = StoryFeed(settings, self.stories)
         self.process = EnrichProcess(
             settings.model, settings.batch_size,
             Budget(settings.enrich_timeout_seconds, settings.enrich_memory_mb),
@@ -173,6 +177,7 @@ class TransactionalProcessor:
         """Consume until stopped; transient failures are retried, never fatal."""
         log.info("worker loop starting: %s, transactional id %s, dedupe %s",
                  self.settings.guarantee, transactional_id(self.settings), self.settings.dedupe)
+        feed = asyncio.create_task(self.story_feed.run(self.stop_event))
         try:
             while not self.stop_event.is_set():
                 if self.refused is not None:
@@ -187,6 +192,8 @@ class TransactionalProcessor:
                 except Exception as exc:  # noqa: BLE001 - retried below, never fatal
                     await self._recover(exc)
         finally:
+            feed.cancel()
+            await asyncio.gather(feed, return_exceptions=True)
             await self._close()
             self.process.close()
             log.info("worker loop stopped")
@@ -206,6 +213,7 @@ class TransactionalProcessor:
                 await self.seen.restore(partitions, self.stop_event)
         self._stale = False
         if self._consumer is None:
+            await _wait_for(self.story_feed.ready, self.stop_event)
             reader = await started(consumer(self.settings, group_id=self.settings.app_id),
                                    self.settings)
             self._owned = set()
@@ -237,7 +245,7 @@ class TransactionalProcessor:
         metrics.BATCH_SIZE.observe(len(records))
         commit = self._commit_transaction if self.exactly_once else self._commit_at_least_once
         try:
-            batch = self.seen.triage(records)
+            batch = with_stories(self.seen.triage(records), self.stories)
             enriched = await self._enriched(batch)
             batch = batch.upto(enriched.done)
             out = enriched.outputs
@@ -252,6 +260,8 @@ class TransactionalProcessor:
             self._done.pop(_key(entry), None)
             self._refused.pop(_key(entry), None)
         metrics.TRANSACTIONS.labels("committed").inc()
+        metrics.REVISIONS.inc(batch.revised())
+        metrics.STORY_COPIES.inc(sum(e.story is not None and not e.story.founded for e in batch.fresh))
         metrics.DUPLICATES_SKIPPED.labels("article").inc(batch.skipped("article"))
         metrics.DUPLICATES_SKIPPED.labels("redelivery").inc(batch.skipped("redelivery"))
         metrics.MESSAGES_PRODUCED.labels(SEEN.role).inc(len(batch.markers))
@@ -452,3 +462,9 @@ async def _quietly(awaitable) -> bool:
     except Exception as exc:  # noqa: BLE001 - best effort on the way out or to recover
         log.warning("ignored while recovering: %s: %s", type(exc).__name__, exc)
         return False
+
+
+async def _wait_for(ready: asyncio.Event, stop: asyncio.Event) -> None:
+    """Until ``ready`` (or ``stop``) is set."""
+    while not ready.is_set() and not stop.is_set():
+        await _wait(ready, 1.0)

@@ -14,11 +14,16 @@ one partition of the entity topic. Each bucket keeps the last entity-topic offse
 counted, so a message read again is not counted twice: faust commits its input offsets
 late (its offset bookkeeping stalls on the gaps that transaction markers leave), and a
 restarted worker reads again what came after the last commit.
-Time is event time: the record timestamp, which the worker copies from the raw article.
+Time is event time: the entity message's ``event_time`` (the article's publish time when it
+has a believable one, worker/event_time.py), else its record's timestamp (the raw
+record's). Lateness is bounded by the retention: a message older than the retention before
+the latest event counted is not counted (``newsflow_trending_late_total``), so an old
+backfill adds no buckets the expiry would only delete.
 """
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
@@ -82,16 +87,21 @@ def add_mention(bucket: dict | None, message: Mapping, at: float, offset: int) -
     """The bucket after one entity message (one entity in one article), read at ``offset``.
 
     An entity is its normalised name; spaCy may label it differently from one article to
-    the next, so a bucket counts labels and the window reports the most frequent one."""
+    the next, so a bucket counts labels and the window reports the most frequent one.
+    ``stories`` counts the articles that are no copy of a story seen before, and
+    ``quotes`` their quotes (a copy's quotes are its story's); ``articles`` counts every
+    copy."""
     bucket = dict(bucket) if bucket else {
         "name": message.get("normalized") or message["name"], "labels": {}, "articles": 0,
-        "quotes": 0, "first_seen": at, "last_seen": at, "co_occurring": {},
+        "stories": 0, "quotes": 0, "first_seen": at, "last_seen": at, "co_occurring": {},
     }
+    copy = (message.get("story") or {}).get("copies", 1) > 1
     labels = dict(bucket["labels"])
     labels[message["label"]] = labels.get(message["label"], 0) + 1
     bucket["labels"] = labels
     bucket["articles"] += 1
-    bucket["quotes"] += len(message.get("quotes", ()))
+    bucket["stories"] = stories(bucket) + (not copy)
+    bucket["quotes"] += 0 if copy else len(message.get("quotes", ()))
     bucket["first_seen"] = min(bucket["first_seen"], at)
     bucket["last_seen"] = max(bucket["last_seen"], at)
     co = dict(bucket["co_occurring"])
@@ -104,15 +114,21 @@ def add_mention(bucket: dict | None, message: Mapping, at: float, offset: int) -
     return bucket
 
 
+def stories(bucket: Mapping) -> int:
+    """The bucket's stories (a bucket from before stories counted each article as one)."""
+    return bucket.get("stories", bucket["articles"])
+
+
 def merge(buckets: Iterable[dict]) -> dict | None:
     """One entity's buckets summed into one window entry."""
     total = None
     for bucket in buckets:
         if total is None:
             total = {**bucket, "co_occurring": dict(bucket["co_occurring"]),
-                     "labels": dict(bucket["labels"])}
+                     "labels": dict(bucket["labels"]), "stories": stories(bucket)}
             continue
         total["articles"] += bucket["articles"]
+        total["stories"] += stories(bucket)
         total["quotes"] += bucket["quotes"]
         total["first_seen"] = min(total["first_seen"], bucket["first_seen"])
         total["last_seen"] = max(total["last_seen"], bucket["last_seen"])
@@ -137,8 +153,8 @@ def top(
     items: Iterable[tuple[str, dict]], window: Window, at: float,
     label: str | None = None, limit: int = 20, co_occurring: int = 5,
 ) -> list[dict]:
-    """The most mentioned entities in ``window`` ending right after ``at``: by articles,
-    then quotes, then name."""
+    """The most mentioned entities in ``window`` ending right after ``at``: by stories
+    (copies of one story count once), then quotes, then articles (every copy), then name."""
     wanted = set(window.buckets(at))
     per_entity: dict[str, list[dict]] = {}
     for key, bucket in items:
@@ -154,12 +170,28 @@ def top(
         co = sorted(total["co_occurring"].items(), key=lambda kv: (-kv[1], kv[0]))[:co_occurring]
         rows.append({
             "key": entity, "name": total["name"], "label": total["label"],
-            "articles": total["articles"], "quotes": total["quotes"],
+            "stories": total["stories"], "articles": total["articles"], "quotes": total["quotes"],
             "first_seen": total["first_seen"], "last_seen": total["last_seen"],
             "co_occurring": [{"name": name, "articles": count} for name, count in co],
         })
-    rows.sort(key=lambda r: (-r["articles"], -r["quotes"], r["name"]))
+    rows.sort(key=ranking)
     return rows[:limit]
+
+
+def ranking(row: Mapping) -> tuple:
+    """Rows order: stories, quotes, articles (every copy), name."""
+    return -row.get("stories", row["articles"]), -row["quotes"], -row["articles"], row["name"]
+
+
+def event_time(message: Mapping, record_timestamp: float | None) -> float:
+    """When the entity message's article happened (seconds)."""
+    return message.get("event_time") or record_timestamp or time.time()
+
+
+def too_late(at: float, latest: float, retention: int) -> bool:
+    """Whether an event at ``at`` is past the lateness bound: older than the retention
+    before the latest event."""
+    return at < latest - retention
 
 
 def expired(key: str, latest: float, retention: int) -> bool:

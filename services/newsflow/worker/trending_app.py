@@ -19,6 +19,7 @@ import aiohttp
 import faust
 import orjson
 
+from newsflow import metrics
 from newsflow.config import Settings
 from newsflow.topics.registry import ENTITIES
 from newsflow.worker import trending
@@ -89,13 +90,21 @@ def install(app: faust.App, settings: Settings) -> None:
     buckets = app.Table("trending-buckets", key_type=str)
     recent = app.Table("entity-recent", key_type=str)
 
+    latest: list[float] = []  # the latest event time counted here, read from the table once
+
     @app.agent(entity_topic)
     async def count_entities(stream):
         async for event in stream.events():
             message = orjson.loads(event.value)
             key = message["normalized"]
-            at = event.message.timestamp or time.time()
+            at = trending.event_time(message, event.message.timestamp)
             offset = event.message.offset
+            if not latest:
+                latest.append(trending.latest_event(buckets.items()) or at)
+            if trending.too_late(at, latest[0], retention):
+                metrics.TRENDING_LATE.inc()
+                continue
+            latest[0] = max(latest[0], at)
             for step in steps:
                 start = int(at) // step * step
                 bucket_key = trending.bucket_key(step, start, key)
@@ -132,6 +141,7 @@ def install(app: faust.App, settings: Settings) -> None:
             "start": _iso(start) if start is not None else None,
             "end": _iso(end) if end is not None else None,
             "label": query["label"],
+            "ranked_by": "stories",  # copies of one story count once; "articles": every copy
             "entities": rows,
         })
 
@@ -187,5 +197,5 @@ async def _merge_peers(
                 return []
         for peer_rows in await asyncio.gather(*(fetch(h) for h in peers)):
             rows = rows + peer_rows
-    rows.sort(key=lambda r: (-r["articles"], -r["quotes"], r["name"]))
+    rows.sort(key=trending.ranking)
     return rows[:limit]

@@ -1,7 +1,7 @@
 """What feed ingestion has already published, kept across polls and restarts (sqlite).
 
-An item is keyed by its canonical URL and remembered with the feed's updated date for it.
-Policy: an item is published again only when that date changes (a corrected or updated
+An item is keyed by its canonical URL (core/urls.py) and remembered with the feed's
+updated date for it. Policy: an item is published again only when that date changes (a corrected or updated
 story); it keeps its id, since ids are URL-based, so downstream sees a new version of the
 same article. The feeds' ETag / Last-Modified validators live here too, so a restarted
 ingest still sends conditional requests.
@@ -11,30 +11,6 @@ from __future__ import annotations
 
 import sqlite3
 from pathlib import Path
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
-
-_TRACKING = ("utm_", "fbclid", "gclid")
-
-
-def canonical_url(url: str) -> str | None:
-    """The URL with scheme and host lowercased, no fragment, no tracking parameters, no
-    default port: the same story linked twice is one item. None for what does not parse as
-    a URL (a port out of range, a broken IPv6 address): never an exception, since it reads
-    what feeds link to. User info is kept, for the fetch policy to refuse."""
-    try:
-        parts = urlsplit(url.strip())
-        port = parts.port
-    except ValueError:
-        return None
-    host = (parts.hostname or "").lower()
-    if ":" in host:  # IPv6
-        host = f"[{host}]"
-    if port and (parts.scheme.lower(), port) not in (("http", 80), ("https", 443)):
-        host = f"{host}:{port}"
-    userinfo, at, _ = parts.netloc.rpartition("@")
-    query = urlencode([(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True)
-                       if not k.lower().startswith(_TRACKING)])
-    return urlunsplit((parts.scheme.lower(), userinfo + at + host, parts.path or "/", query, ""))
 
 
 class FeedMemory:

@@ -28,8 +28,9 @@ from newsflow.core.dates import parse_date
 from newsflow.core.parse import timestamp
 from newsflow.ingest.feeds.documents import FeedError, parse_feed
 from newsflow.ingest.feeds.pages import Extracted, Unreadable, from_page, html_to_text
+from newsflow.core.urls import canonical_url
 from newsflow.ingest.feeds.fetcher import FEED_LABEL, Fetcher, FetchError
-from newsflow.ingest.feeds.memory import FeedMemory, canonical_url
+from newsflow.ingest.feeds.memory import FeedMemory
 from newsflow.logs import console
 
 

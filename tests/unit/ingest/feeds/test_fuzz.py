@@ -22,7 +22,8 @@ from newsflow.ingest.feeds.poll import poll
 from newsflow.ingest.feeds.policy import InvalidURL, Refused, check_url
 from newsflow.ingest.feeds.pages import Unreadable, from_page, html_to_text
 from newsflow.ingest.feeds.fetcher import FetchError, Limits, Response
-from newsflow.ingest.feeds.memory import FeedMemory, canonical_url
+from newsflow.core.urls import canonical_url
+from newsflow.ingest.feeds.memory import FeedMemory
 
 LIMIT = 256 * 1024  # bytes of a generated feed or page, as Limits.max_bytes would cut them
 PER_INPUT = dt.timedelta(seconds=15)

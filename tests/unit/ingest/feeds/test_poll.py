@@ -12,7 +12,7 @@ from newsflow.core.article import article_id
 from newsflow.ingest.feeds.poll import poll
 from newsflow.ingest.feeds.pages import from_page, html_to_text
 from newsflow.ingest.feeds.fetcher import Fetcher, Limits
-from newsflow.ingest.feeds.memory import FeedMemory, canonical_url
+from newsflow.ingest.feeds.memory import FeedMemory
 from tests.fixtures.feeds.server import HERE
 from tests.unit.ingest.feeds.conftest import LOOPBACK, sample
 
@@ -155,15 +155,6 @@ async def test_an_item_whose_date_changed_is_published_again_with_the_same_id(
     assert changed.updated != first.updated
     store.mark(changed.key, changed.updated)
     assert (await poll(fetcher, store, url, 64 * 1024)).items == []
-
-
-@pytest.mark.parametrize("given, canonical", [
-    ("HTTP://Example.COM:80/a?utm_source=x&id=3#frag", "http://example.com/a?id=3"),
-    ("https://example.com:8443", "https://example.com:8443/"),
-    ("https://example.com/a?fbclid=1", "https://example.com/a"),
-])
-def test_canonical_urls(given, canonical):
-    assert canonical_url(given) == canonical
 
 
 def test_page_extraction_keeps_the_article_and_drops_the_chrome():
