@@ -174,6 +174,34 @@ def wait_progress(settings: Settings, beyond: int, timeout: float = 120.0) -> No
     raise TimeoutError(f"no progress past {beyond} within {timeout:.0f}s")
 
 
+class ProgressWatch(threading.Thread):
+    """Samples the group's committed raw offsets every ``every`` seconds while a fault
+    runs: the longest time they stood still with records waiting is what the fault cost
+    the stream."""
+
+    def __init__(self, settings: Settings, every: float = 1.0):
+        super().__init__(daemon=True)
+        self.settings, self.every = settings, every
+        self.samples: list[tuple[float, int, int]] = []  # (monotonic time, committed, end)
+        self._done = threading.Event()
+
+    def run(self) -> None:
+        while not self._done.wait(self.every):
+            # (0, 0) when the cluster could not tell: counted as standing still
+            self.samples.append((time.monotonic(), *progress(self.settings)))
+
+    def longest_stall(self) -> float:
+        """The longest time between two moves of the committed offsets while behind."""
+        self._done.set()
+        self.join()
+        longest, since, last = 0.0, None, -1
+        for at, done, total in self.samples:
+            if since is None or done > last or (total and done >= total):
+                since, last = at, max(done, last)
+            longest = max(longest, at - since)
+        return round(longest, 2)
+
+
 def rss_mb(pid: int) -> float:
     """Resident memory of a process and its descendants (the worker's enrichment process)."""
     total = 0.0
