@@ -119,6 +119,11 @@ class Stream(threading.Thread):
         finally:
             await sender.stop()
 
+    def speed_up(self, rate: float) -> None:
+        """Send the rest at ``rate`` per second: a slow stream that must outlast a fault
+        (however long it takes here) ends soon after it."""
+        self.rate = rate
+
     def finish(self, timeout: float = 120.0) -> None:
         self.join(timeout)
         assert not self.is_alive(), "the stream did not finish"
