@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from newsflow.config import Settings
+from newsflow.kafka.admin import replication
 from newsflow.kafka.clients import MAX_REQUEST_BYTES
 from newsflow.local.processes import tail, terminate
 
@@ -94,7 +95,8 @@ class LocalKafka:
     """One KRaft broker+controller process with its storage in ``data_dir``: alone, or
     node ``node_id`` of a cluster whose static controller quorum is ``voters`` ({node id:
     controller port}, this node's among them) formatted with the same ``cluster_id``. The
-    internal topics (offsets, transaction state) are replicated to min(3, nodes) of them.
+    internal topics (offsets, transaction state) are replicated as newsflow's are by
+    default: to min(3, nodes) of them, one fewer in sync (1 to 2).
 
     With ``sasl_users`` ({name: password}) the client port is a SASL listener offering
     ``sasl_mechanisms`` (SCRAM-SHA-256, SCRAM-SHA-512, PLAIN; default SCRAM-SHA-256):
@@ -147,8 +149,9 @@ class LocalKafka:
         return self.data_dir / "kafka.log"
 
     def _write_config(self) -> Path:
-        replicas = min(3, len(self.voters))  # of each internal topic's partitions
-        in_sync = str(min(2, replicas))  # acks=all writes need that many: one node may be down
+        # the internal topics replicated as `topics create` does ours ("auto")
+        internal = replication(Settings(), len(self.voters))
+        replicas, in_sync = str(internal.factor), str(internal.min_insync)
         config = {
             "process.roles": "broker,controller",
             "node.id": str(self.node_id),
@@ -161,12 +164,12 @@ class LocalKafka:
             "inter.broker.listener.name": "PLAINTEXT",
             "log.dirs": str(self.data_dir / "logs"),
             "num.partitions": "1",
-            "offsets.topic.replication.factor": str(replicas),
+            "offsets.topic.replication.factor": replicas,
             "offsets.topic.num.partitions": "4",
-            "transaction.state.log.replication.factor": str(replicas),
+            "transaction.state.log.replication.factor": replicas,
             "transaction.state.log.min.isr": in_sync,
             "transaction.state.log.num.partitions": "4",
-            "share.coordinator.state.topic.replication.factor": str(replicas),
+            "share.coordinator.state.topic.replication.factor": replicas,
             "share.coordinator.state.topic.min.isr": in_sync,
             "group.initial.rebalance.delay.ms": "0",
             # as production clusters run: reading (tail, a consumer) never creates a topic
