@@ -4,6 +4,7 @@ has with what the registry expects, and reading the message limits the cluster g
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass, field
 
 from aiokafka.admin import NewTopic
@@ -33,6 +34,7 @@ class TopicState:
 
 AUTO = "auto"
 MOST_REPLICAS = 3  # what "auto" replicates to: one replica may fail while another is away
+CREATED_SECONDS = 30.0  # longest wait for new topics to be known across the cluster
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,9 +108,22 @@ async def create_topics(settings: Settings) -> list[str]:
                                    topic_configs=want["config"]))
         if wanted:
             await client.create_topics(wanted)
+            await _until_described(client, [t.name for t in wanted])
         return [t.name for t in wanted]
     finally:
         await client.close()
+
+
+async def _until_described(client, names: list[str], timeout: float = CREATED_SECONDS) -> None:
+    """Until the broker asked describes the new topics with a leader for every partition:
+    on a cluster the others learn of them a moment after the controller (a `topics list`
+    right after would show them empty). Past ``timeout`` they are left to settle."""
+    deadline = asyncio.get_running_loop().time() + timeout
+    while asyncio.get_running_loop().time() < deadline:
+        described = await client.describe_topics(names)
+        if all(d["partitions"] and all(p["leader"] >= 0 for p in d["partitions"]) for d in described):
+            return
+        await asyncio.sleep(0.2)
 
 
 async def describe(settings: Settings) -> list[TopicState]:
