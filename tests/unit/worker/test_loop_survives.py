@@ -15,11 +15,17 @@ class _Process:
         pass
 
 
+class _StoryFeed:
+    async def run(self, stop: asyncio.Event) -> None:
+        await stop.wait()
+
+
 def _loop(consume) -> tuple[TransactionalProcessor, list[BaseException]]:
     """A processor whose Kafka work is ``consume`` (no clients, no enrichment process)."""
     recovered: list[BaseException] = []
     loop = TransactionalProcessor.__new__(TransactionalProcessor)
     loop.settings, loop.stop_event, loop.refused, loop.process = Settings(), asyncio.Event(), None, _Process()
+    loop.story_feed = _StoryFeed()
 
     async def nothing(*_):
         pass
