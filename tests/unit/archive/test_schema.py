@@ -18,7 +18,7 @@ def test_migrations_match_the_schema(engine):
         context = MigrationContext.configure(connection, opts={
             "include_name": lambda name, kind, _: not (kind == "table" and name.startswith("quotes_fts"))})
         assert compare_metadata(context, schema.metadata) == []
-        assert context.get_current_revision() == database.head()
+        assert context.get_current_revision() == database.head() == "0002"
 
 
 def test_retention_purges_older_articles(store, engine, seed_enriched):
