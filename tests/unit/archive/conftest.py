@@ -60,7 +60,7 @@ def store(engine):
 def story_copies(enriched: dict, copies: int) -> list[dict]:
     """The seed as the founder of a story and ``copies`` - 1 copies of it (other ids,
     urls and outlets): their enriched messages, the story set."""
-    founder = {**enriched, "story": {"id": enriched["id"], "copies": 1}}
+    founder = {**enriched, "source": "outlet 1", "story": {"id": enriched["id"], "copies": 1}}
     made = [founder]
     for n in range(2, copies + 1):
         made.append({**enriched, "id": f"{enriched['id'][:50]}-copy{n}", "source": f"outlet {n}",
