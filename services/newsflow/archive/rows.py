@@ -84,10 +84,11 @@ def rows(role: str, message: dict, record_time: float, aliases: Aliases, where: 
     dated = published or dt.datetime.fromtimestamp(record_time, dt.timezone.utc).date()
     revision = int(message.get("revision") or 1)  # absent: written before revisions, read as 1
     article_id = message["id"] if role == ENRICHED.role else message["article_id"]
-    for name, identifier in (("article", article_id), ("story", message.get("story") or "")):
-        if len(identifier) > ID_CHARS:
-            raise Rejected("too_long", f"{name} id of {len(identifier)} characters")
+    if len(article_id) > ID_CHARS:
+        raise Rejected("too_long", f"article id of {len(article_id)} characters")
     if role == STORIES.role:
+        if len(message["story"]) > ID_CHARS:
+            raise Rejected("too_long", f"story id of {len(message['story'])} characters")
         return Rows(article_id, None, dated, {"stories": [_story(message, published, dated, where)]})
     common = {"article_id": article_id, "revision": revision, "published": published,
               "dated": dated, "title": message.get("title", "")}

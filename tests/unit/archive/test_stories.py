@@ -126,3 +126,9 @@ def test_the_cli_shows_a_story_and_an_articles_story(story_archive, seed_enriche
     assert "outlet 2  https://outlet2.example/story" in search.article_table(article)
     shown = search.story_table(answer)
     assert "3 copies" in shown and "outlet 3" in shown and shown.count("\n") == 5
+
+
+def test_a_story_id_too_long_is_rejected(store, engine, seed_enriched):
+    long = {**story_copies(seed_enriched, 1)[0], "story": {"id": "x" * 65, "copies": 2}}
+    written = store.write(story_records([long], {}), {})
+    assert written.rejected == [("t.stories", "too_long")] and table_rows(engine)["stories"] == 0
