@@ -18,6 +18,8 @@ from newsflow.topics.registry import (DEAD_LETTER, ENRICHED, ENTITIES, QUOTES, R
 # A dead letter keeps the original payload; the preview is for people reading it.
 PREVIEW_CHARS = 200
 DETAIL_CHARS = 2000
+# An article's first revision; messages written before revisions existed carry none and are it.
+FIRST_REVISION = 1
 # What a dead letter holds besides its payload: the detail, the preview (at most 4 bytes a
 # character) and the rest, with room to spare.
 LETTER_RESERVE_BYTES = 64 * 1024
@@ -57,7 +59,7 @@ def quote_messages(enriched: dict) -> list[tuple[str, dict]]:
                 "schema": QUOTES.schema_id,
                 "article_id": enriched["id"],
                 "index": index,
-                "revision": enriched.get("revision", 1),
+                "revision": revision_of(enriched),
                 "quotes_in_revision": len(enriched["quotes"]),
                 "published": enriched.get("published"),
                 "title": enriched.get("title", ""),
@@ -105,7 +107,7 @@ def entity_messages(enriched: dict) -> list[tuple[str, dict]]:
                 {
                     "schema": ENTITIES.schema_id,
                     "article_id": enriched["id"],
-                    "revision": enriched.get("revision", 1),
+                    "revision": revision_of(enriched),
                     "event_time": enriched.get("event_time"),
                     "published": enriched.get("published"),
                     "title": enriched.get("title", ""),
@@ -158,3 +160,8 @@ def dead_letter(
         "truncated": len(payload) > max_payload_bytes,
         "preview": payload[:PREVIEW_CHARS * 4].decode("utf-8", "replace")[:PREVIEW_CHARS],
     }
+
+
+def revision_of(message: dict) -> int:
+    """The article revision a message belongs to (FIRST_REVISION when it says none)."""
+    return int(message.get("revision") or FIRST_REVISION)

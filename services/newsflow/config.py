@@ -22,7 +22,8 @@ class Settings:
     bootstrap: str = "localhost:9092"  # NEWSFLOW_BOOTSTRAP
     topic_prefix: str = "newsflow."  # NEWSFLOW_TOPIC_PREFIX
     partitions: int = 4  # NEWSFLOW_PARTITIONS (raw topic; downstream topics follow it)
-    replication: int = 1  # NEWSFLOW_REPLICATION
+    replication: str = "auto"  # NEWSFLOW_REPLICATION: copies of each created partition (auto: min(3, brokers))
+    min_insync_replicas: str = "auto"  # NEWSFLOW_MIN_INSYNC_REPLICAS (auto: replication - 1, 1 to 2)
     model: str = DEFAULT_MODEL  # NEWSFLOW_MODEL
     max_bytes: int = DEFAULT_MAX_BYTES  # NEWSFLOW_MAX_BYTES
     bind: str = "127.0.0.1"  # NEWSFLOW_BIND (address of the HTTP server)

@@ -50,12 +50,18 @@ class Workers:
         self.started: list[WorkerProcess] = []
 
     def start(self, worker_id: str) -> WorkerProcess:
-        settings = self.settings.override(worker_id=worker_id, web_port=free_port())
-        log = self.folder / f"worker-{worker_id}.log"
-        process = WorkerProcess(settings, log).start()
-        self.started.append(process)
-        process.wait_healthy()
-        return process
+        return self.start_many([worker_id])[0]
+
+    def start_many(self, worker_ids: list[str]) -> list[WorkerProcess]:
+        """Started together (their models load side by side), returned once all are healthy."""
+        pool = []
+        for worker_id in worker_ids:
+            settings = self.settings.override(worker_id=worker_id, web_port=free_port())
+            pool.append(WorkerProcess(settings, self.folder / f"worker-{worker_id}.log").start())
+        self.started += pool
+        for process in pool:
+            process.wait_healthy()
+        return pool
 
     def stop_all(self) -> list[int | None]:
         return [process.stop() for process in self.started]

@@ -119,6 +119,11 @@ class Stream(threading.Thread):
         finally:
             await sender.stop()
 
+    def speed_up(self, rate: float) -> None:
+        """Send the rest at ``rate`` per second: a slow stream that must outlast a fault
+        (however long it takes here) ends soon after it."""
+        self.rate = rate
+
     def finish(self, timeout: float = 120.0) -> None:
         self.join(timeout)
         assert not self.is_alive(), "the stream did not finish"
@@ -172,6 +177,34 @@ def wait_progress(settings: Settings, beyond: int, timeout: float = 120.0) -> No
             return
         time.sleep(0.25)
     raise TimeoutError(f"no progress past {beyond} within {timeout:.0f}s")
+
+
+class ProgressWatch(threading.Thread):
+    """Samples the group's committed raw offsets every ``every`` seconds while a fault
+    runs: the longest time they stood still with records waiting is what the fault cost
+    the stream."""
+
+    def __init__(self, settings: Settings, every: float = 1.0):
+        super().__init__(daemon=True)
+        self.settings, self.every = settings, every
+        self.samples: list[tuple[float, int, int]] = []  # (monotonic time, committed, end)
+        self._done = threading.Event()
+
+    def run(self) -> None:
+        while not self._done.wait(self.every):
+            # (0, 0) when the cluster could not tell: counted as standing still
+            self.samples.append((time.monotonic(), *progress(self.settings)))
+
+    def longest_stall(self) -> float:
+        """The longest time between two moves of the committed offsets while behind."""
+        self._done.set()
+        self.join()
+        longest, since, last = 0.0, None, -1
+        for at, done, total in self.samples:
+            if since is None or done > last or (total and done >= total):
+                since, last = at, max(done, last)
+            longest = max(longest, at - since)
+        return round(longest, 2)
 
 
 def rss_mb(pid: int) -> float:

@@ -16,6 +16,7 @@ import orjson
 
 from newsflow.archive.schema import ID_CHARS, NAME_CHARS
 from newsflow.core.entities.aliases import Aliases
+from newsflow.topics import messages
 from newsflow.topics.registry import ENRICHED, ENTITIES, QUOTES, STORIES, Topic
 from newsflow.topics.validation import problem
 
@@ -82,7 +83,7 @@ def rows(role: str, message: dict, record_time: float, aliases: Aliases, where: 
     except ValueError as exc:
         raise Rejected("schema", f"published: {exc}") from None
     dated = published or dt.datetime.fromtimestamp(record_time, dt.timezone.utc).date()
-    revision = int(message.get("revision") or 1)  # absent: written before revisions, read as 1
+    revision = messages.revision_of(message)
     article_id = message["id"] if role == ENRICHED.role else message["article_id"]
     if len(article_id) > ID_CHARS:
         raise Rejected("too_long", f"article id of {len(article_id)} characters")

@@ -33,7 +33,8 @@ def run(settings: Settings, args) -> int:
         if not args.json:
             status = "created" if state.name in created else "exists" if state.found else "missing"
             print(f"{state.name:40} {status:8} {found.get('partitions', '-'):>3} partitions "
-                  f"x{found.get('replication', '-')}  {state.topic.schema_id:20} key: {state.topic.key}")
+                  f"x{found.get('replication', '-')} in sync {found.get('in_sync', '-')}  "
+                  f"{state.topic.schema_id:20} key: {state.topic.key}")
         for problem in state.problems if state.found else ():
             console.warning(f"newsflow topics: warning: {state.name}: {problem}")
     return 0

@@ -29,6 +29,7 @@ def run(settings: Settings, args) -> int:
     import faust
 
     from newsflow import logs
+    from newsflow.kafka.admin import cluster_replication
     from newsflow.kafka.clients import check
     from newsflow.worker.app import create_app
     from newsflow.worker.transactional import TransactionalProcessor
@@ -36,11 +37,12 @@ def run(settings: Settings, args) -> int:
     roles = settings.worker_roles
     _port_is_free(settings)
     asyncio.run(check(settings))
+    replicas = asyncio.run(cluster_replication(settings))
     processor = TransactionalProcessor(settings) if "enrich" in roles else None
     if processor is not None:
         asyncio.run(processor.start())
     Path(settings.data_dir).mkdir(parents=True, exist_ok=True)
-    app, services = create_app(settings, processor)
+    app, services = create_app(settings, processor, replicas.factor)
     worker = faust.Worker(
         app, *services, loglevel=settings.log_level.upper(), quiet=True,
         logging_config=logs.dict_config(settings.log_level, settings.log_format),

@@ -21,6 +21,7 @@ from newsflow.config import Settings
 from newsflow.core.article import BadArticle, content_fingerprint
 from newsflow.core.parse import from_message
 from newsflow.kafka.reader import read_topic
+from newsflow.topics import messages
 from newsflow.topics.registry import DEAD_LETTER, ENRICHED, RAW
 
 SHOWN = 50  # ids listed per problem; the counts are always complete
@@ -75,7 +76,7 @@ async def audit(settings: Settings) -> Report:
         report.enriched += 1
         enriched = orjson.loads(record.value)
         out[enriched["id"]] += 1
-        revisions[enriched["id"], enriched.get("revision", 1)] += 1
+        revisions[enriched["id"], messages.revision_of(enriched)] += 1
     async for record in read_topic(settings, DEAD_LETTER.name(settings.topic_prefix)):
         letter = orjson.loads(record.value)
         if letter["stage"] != "worker":

@@ -1,15 +1,19 @@
-"""A real single-node Apache Kafka (KRaft) on this machine, without Docker.
+"""A real Apache Kafka (KRaft) on this machine, without Docker: one node (LocalKafka) or a
+cluster of several (LocalCluster).
 
 The jars come from Maven Central through deploy/kafka/pom.xml into a cache folder outside
-git; storage is formatted with kafka.tools.StorageTool and the broker runs as kafka.Kafka
-on the machine's Java. The demo, `newsflow broker` and the integration tests all use it.
+git; storage is formatted with kafka.tools.StorageTool and each node runs as kafka.Kafka
+on the machine's Java. The demo, `newsflow broker` and the integration and fault tests
+all use it.
 """
 
 from __future__ import annotations
 
 import base64
+import json
 import logging
 import shutil
+import signal
 import socket
 import subprocess
 import time
@@ -18,6 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from newsflow.config import Settings
+from newsflow.kafka.admin import replication
 from newsflow.kafka.clients import MAX_REQUEST_BYTES
 from newsflow.local.processes import tail, terminate
 
@@ -87,7 +92,11 @@ def _jaas_quoted(value: str) -> str:
 
 
 class LocalKafka:
-    """One KRaft broker+controller process with its storage in ``data_dir``.
+    """One KRaft broker+controller process with its storage in ``data_dir``: alone, or
+    node ``node_id`` of a cluster whose static controller quorum is ``voters`` ({node id:
+    controller port}, this node's among them) formatted with the same ``cluster_id``. The
+    internal topics (offsets, transaction state) are replicated as newsflow's are by
+    default: to min(3, nodes) of them, one fewer in sync (1 to 2).
 
     With ``sasl_users`` ({name: password}) the client port is a SASL listener offering
     ``sasl_mechanisms`` (SCRAM-SHA-256, SCRAM-SHA-512, PLAIN; default SCRAM-SHA-256):
@@ -103,7 +112,8 @@ class LocalKafka:
     def __init__(self, data_dir: Path, port: int | None = None, extra_config: dict | None = None,
                  sasl_users: dict[str, str] | None = None, controller_port: int | None = None,
                  sasl_mechanisms: tuple[str, ...] = (SCRAM,), tls: BrokerTls | None = None,
-                 settings: Settings | None = None):
+                 settings: Settings | None = None, node_id: int = 1,
+                 voters: dict[int, int] | None = None, cluster_id: str | None = None):
         unknown = set(sasl_mechanisms) - set(MECHANISMS)
         if unknown or not sasl_mechanisms:
             raise ValueError(f"SASL mechanisms are some of {MECHANISMS}, not {sasl_mechanisms}")
@@ -113,7 +123,10 @@ class LocalKafka:
         self.settings = settings if settings is not None else Settings.from_env()
         self.data_dir = Path(data_dir)
         self.port = port or free_port()
-        self.controller_port = controller_port or free_port()
+        self.node_id = node_id
+        self.controller_port = (voters or {}).get(node_id) or controller_port or free_port()
+        self.voters = dict(voters or {node_id: self.controller_port})
+        self.cluster_id = cluster_id
         self.extra_config = extra_config or {}
         self.sasl_users = dict(sasl_users or {})
         self.sasl_mechanisms, self.tls = tuple(sasl_mechanisms), tls
@@ -136,10 +149,14 @@ class LocalKafka:
         return self.data_dir / "kafka.log"
 
     def _write_config(self) -> Path:
+        # the internal topics replicated as `topics create` does ours ("auto")
+        internal = replication(Settings(), len(self.voters))
+        replicas, in_sync = str(internal.factor), str(internal.min_insync)
         config = {
             "process.roles": "broker,controller",
-            "node.id": "1",
-            "controller.quorum.voters": f"1@127.0.0.1:{self.controller_port}",
+            "node.id": str(self.node_id),
+            "controller.quorum.voters": ",".join(f"{node}@127.0.0.1:{port}"
+                                                 for node, port in sorted(self.voters.items())),
             "listeners": f"PLAINTEXT://127.0.0.1:{self.port},CONTROLLER://127.0.0.1:{self.controller_port}",
             "advertised.listeners": f"PLAINTEXT://127.0.0.1:{self.port}",
             "controller.listener.names": "CONTROLLER",
@@ -147,13 +164,13 @@ class LocalKafka:
             "inter.broker.listener.name": "PLAINTEXT",
             "log.dirs": str(self.data_dir / "logs"),
             "num.partitions": "1",
-            "offsets.topic.replication.factor": "1",
+            "offsets.topic.replication.factor": replicas,
             "offsets.topic.num.partitions": "4",
-            "transaction.state.log.replication.factor": "1",
-            "transaction.state.log.min.isr": "1",
+            "transaction.state.log.replication.factor": replicas,
+            "transaction.state.log.min.isr": in_sync,
             "transaction.state.log.num.partitions": "4",
-            "share.coordinator.state.topic.replication.factor": "1",
-            "share.coordinator.state.topic.min.isr": "1",
+            "share.coordinator.state.topic.replication.factor": replicas,
+            "share.coordinator.state.topic.min.isr": in_sync,
             "group.initial.rebalance.delay.ms": "0",
             # as production clusters run: reading (tail, a consumer) never creates a topic
             "auto.create.topics.enable": "false",
@@ -234,12 +251,20 @@ class LocalKafka:
 
     def start(self, timeout: float = 90.0) -> "LocalKafka":
         """Format storage if new, start the broker, and wait until it serves clients."""
+        self.launch()
+        self.wait_ready(timeout)
+        return self
+
+    def launch(self) -> None:
+        """Format storage if new and start the process, without waiting: a cluster's nodes
+        only get ready once a majority of the quorum runs."""
         libs = ensure_jars(self.settings)
         self.data_dir.mkdir(parents=True, exist_ok=True)
         config = self._write_config()
         if not (self.data_dir / "logs" / "meta.properties").exists():
             subprocess.run(
-                self._java(libs, "kafka.tools.StorageTool", "format", "-t", _cluster_id(),
+                self._java(libs, "kafka.tools.StorageTool", "format", "-t",
+                           self.cluster_id or _cluster_id(),
                            "-c", str(config), *self._scram_users()),
                 check=True, stdout=subprocess.DEVNULL,
             )
@@ -250,11 +275,9 @@ class LocalKafka:
             stdout=logfile, stderr=subprocess.STDOUT, start_new_session=True,
         )
         logfile.close()
-        self._wait_ready(timeout)
-        log.info("Kafka %s ready (logs: %s)", self.bootstrap, self.log_path)
-        return self
 
-    def _wait_ready(self, timeout: float) -> None:
+    def wait_ready(self, timeout: float = 90.0) -> None:
+        """Until the launched broker serves clients; stopped and TimeoutError after ``timeout``."""
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
@@ -265,6 +288,7 @@ class LocalKafka:
             if started:
                 try:
                     socket.create_connection(("127.0.0.1", self.port), timeout=1).close()
+                    log.info("Kafka %s ready (logs: %s)", self.bootstrap, self.log_path)
                     return
                 except OSError:
                     pass
@@ -280,7 +304,96 @@ class LocalKafka:
         if self.process is not None:
             terminate(self.process, timeout)
 
+    def kill(self) -> None:
+        """SIGKILL: no shutdown at all, as in a crash (start() brings it back)."""
+        if self.process is not None and self.process.poll() is None:
+            self.process.kill()
+            self.process.wait()
+
+    @property
+    def running(self) -> bool:
+        return self.process is not None and self.process.poll() is None
+
+    def quorum_state(self) -> dict:
+        """What this node last recorded of the controller quorum (KRaft's quorum-state
+        file: leaderId, leaderEpoch); {} before it has one."""
+        try:
+            return json.loads((self.data_dir / "logs" / "__cluster_metadata-0" / "quorum-state").read_text())
+        except (OSError, ValueError):
+            return {}
+
     def __enter__(self) -> "LocalKafka":
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+
+class LocalCluster:
+    """``nodes`` LocalKafka processes, each a broker and a controller voter (a static quorum)
+    with its storage in ``data_dir``/node-N, on free ports unless ``port`` gives the first
+    client port (the next nodes take the following ones). Each node can be killed, stopped
+    and started on its own (``cluster.nodes[i]``), as the fault tests do.
+    """
+
+    def __init__(self, data_dir: Path, nodes: int = 3, port: int | None = None,
+                 settings: Settings | None = None, extra_config: dict | None = None):
+        if nodes < 1:
+            raise ValueError(f"a cluster has at least one node, not {nodes}")
+        self.data_dir = Path(data_dir)
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        voters = {node: free_port() for node in range(1, nodes + 1)}
+        cluster_id = self._cluster_id()
+        self.nodes = [
+            LocalKafka(self.data_dir / f"node-{node}", port=port + node - 1 if port else None,
+                       settings=settings, node_id=node, voters=voters, cluster_id=cluster_id,
+                       extra_config=extra_config)
+            for node in voters]
+
+    def _cluster_id(self) -> str:
+        """The cluster's id, kept beside the nodes' folders: a node whose storage is lost is
+        formatted into the same cluster."""
+        path = self.data_dir / "cluster-id"
+        if not path.exists():
+            path.write_text(_cluster_id())
+        return path.read_text().strip()
+
+    @property
+    def bootstrap(self) -> str:
+        return ",".join(node.bootstrap for node in self.nodes)
+
+    def node(self, node_id: int) -> LocalKafka:
+        return self.nodes[node_id - 1]
+
+    def start(self, timeout: float = 120.0) -> "LocalCluster":
+        """Start every node not running, and wait until all serve clients."""
+        waiting = [node for node in self.nodes if not node.running]
+        for node in waiting:
+            node.launch()
+        try:
+            for node in waiting:
+                node.wait_ready(timeout)
+        except BaseException:
+            self.stop()
+            raise
+        return self
+
+    def quorum_leader(self) -> int | None:
+        """The node id of the active controller, as the nodes last recorded it (the
+        highest epoch wins); None if none has been elected."""
+        states = [node.quorum_state() for node in self.nodes]
+        known = [state for state in states if state.get("leaderId", -1) >= 0]
+        return max(known, key=lambda state: state["leaderEpoch"])["leaderId"] if known else None
+
+    def stop(self, timeout: float = 30.0) -> None:
+        """All nodes at once (one by one, the last ones would wait for a quorum gone)."""
+        for node in self.nodes:
+            if node.running:
+                node.process.send_signal(signal.SIGTERM)
+        for node in self.nodes:
+            node.stop(timeout)
+
+    def __enter__(self) -> "LocalCluster":
         return self.start()
 
     def __exit__(self, *exc: object) -> None:

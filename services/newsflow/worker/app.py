@@ -35,10 +35,11 @@ LAG_INTERVAL_SECONDS = 5.0
 STOP_SECONDS = 15.0  # for the batch in flight to commit what is done, or abort, on SIGTERM
 
 
-def create_app(settings: Settings, processor: TransactionalProcessor | None
-               ) -> tuple[faust.App, list[mode.Service]]:
+def create_app(settings: Settings, processor: TransactionalProcessor | None,
+               replication_factor: int = 1) -> tuple[faust.App, list[mode.Service]]:
     """The worker's faust app with its roles, as NEWSFLOW_ROLES says: the enrichment loop
-    (given its processor) and the trending tables; /metrics, /healthz and /readyz always.
+    (given its processor) and the trending tables, whose changelog topics faust creates
+    with ``replication_factor``; /metrics, /healthz and /readyz always.
     Also the services to run beside the app: the loop is no child of the app, since faust
     starts its children only once its own group has recovered, which after a crash waits
     for the dead member to time out."""
@@ -50,6 +51,7 @@ def create_app(settings: Settings, processor: TransactionalProcessor | None
         web_host=settings.web_host or settings.bind,
         web_port=settings.web_port,
         topic_partitions=settings.partitions,
+        topic_replication_factor=replication_factor,
         consumer_auto_offset_reset="earliest",
         # faust's default of 60 s keeps a crashed worker's trending partitions (and the
         # restarted worker's recovery) waiting a minute; the enrichment loop's group uses 10

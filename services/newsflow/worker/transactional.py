@@ -187,8 +187,12 @@ class TransactionalProcessor:
                 try:
                     await self._ensure_clients()
                     await self._consume()
-                except asyncio.CancelledError:
-                    raise
+                except asyncio.CancelledError as exc:
+                    if asyncio.current_task().cancelling():
+                        raise  # the loop itself is cancelled
+                    # a client's own cancelled future, let through (the broker away past
+                    # the session timeout once ended the loop here and left the worker idle)
+                    await self._recover(exc)
                 except Exception as exc:  # noqa: BLE001 - retried below, never fatal
                     await self._recover(exc)
         finally:
@@ -365,7 +369,7 @@ class TransactionalProcessor:
         await asyncio.gather(*await self._send_markers(batch))
         await self._consumer.commit(batch.offsets())
 
-    async def _recover(self, exc: Exception) -> None:
+    async def _recover(self, exc: BaseException) -> None:
         """Abort what is open, drop the clients that may be broken, back off. A record the
         broker refused is dead-lettered on the next attempt, at once."""
         fenced = isinstance(exc, ProducerFenced)

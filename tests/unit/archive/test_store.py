@@ -59,7 +59,7 @@ def test_a_revision_replaces_the_older_rows_and_an_older_one_is_ignored(
     with engine.connect() as connection:
         assert connection.execute(sa.select(schema.articles.c.revision)).scalar_one() == 2
         assert sorted(connection.execute(sa.select(schema.article_versions.c.revision))
-                      .scalars()) == [1, 1, 2]
+                      .scalars()) == [1, 1, 2]  # unmarked is the first revision
 
 
 def test_bad_messages_are_recorded_with_their_offset_and_the_rest_written(store, engine, seed_enriched):
