@@ -98,7 +98,7 @@ async def test_kill_9_mid_stream_leaves_every_message_archived_exactly_once(
             process.stop()
     on_topics = await messages_on_topics(settings)
     assert on_topics == {"enriched": ARTICLES, "quotes": ARTICLES * archive_messages.QUOTES_EACH,
-                         "entities": ARTICLES * archive_messages.ENTITIES_EACH}
+                         "entities": ARTICLES * archive_messages.ENTITIES_EACH, "stories": 0}
     with engine.connect() as connection:
         doubled = connection.execute(
             sa.select(versions.c.topic, versions.c.partition, versions.c.offset)

@@ -1,5 +1,5 @@
 """The archive's HTTP app (aiohttp): /api/quotes, /api/entities/{name}, /api/articles/{id},
-/api/openapi.json, plus /metrics and /healthz. Queries run in threads (SQLAlchemy is
+/api/stories/{id}, /api/openapi.json, plus /metrics and /healthz. Queries run in threads (SQLAlchemy is
 synchronous) and are bounded by queries.py: out-of-range parameters are 400 with the
 reason, never 500.
 
@@ -70,6 +70,14 @@ async def get_article(request: web.Request) -> web.Response:
     return web.json_response(found) if found else _error(404, "no such article in the archive")
 
 
+async def get_story(request: web.Request) -> web.Response:
+    try:
+        found = await _run(request, queries.story, request.match_info["id"])
+    except queries.BadQuery as exc:
+        return _error(400, str(exc))
+    return web.json_response(found) if found else _error(404, "no such story in the archive")
+
+
 async def get_openapi(request: web.Request) -> web.Response:
     return web.json_response(OPENAPI)
 
@@ -93,6 +101,7 @@ def make_app(archive: Archive, api: bool = True) -> web.Application:
         app.router.add_get("/api/quotes", get_quotes)
         app.router.add_get("/api/entities/{name}", get_entity)
         app.router.add_get("/api/articles/{id}", get_article)
+        app.router.add_get("/api/stories/{id}", get_story)
         app.router.add_get("/api/openapi.json", get_openapi)
     return app
 
@@ -134,6 +143,8 @@ OPENAPI = {
                     f"full-text: every word (stemmed), at most {queries.MAX_WORDS} words")},
                 {"name": "via", "in": "query", "schema": _string("the relaying outlet")},
                 {"name": "type", "in": "query", "schema": {"enum": list(queries.TYPES)}},
+                {"name": "story", "in": "query", "schema": _string(
+                    "a story id: quotes of its founder and copies", 64)},
                 *_DATES,
                 {"name": "page", "in": "query", "schema": {"type": "integer", "minimum": 1}},
                 {"name": "per_page", "in": "query", "schema": {
@@ -152,10 +163,22 @@ OPENAPI = {
                           **_ERRORS},
         }},
         "/api/articles/{id}": {"get": {
-            "summary": "The archived article (newest revision) with its revisions",
+            "summary": "The archived article (newest revision) with its revisions and its story",
             "parameters": [{"name": "id", "in": "path", "required": True,
                             "schema": _string("article id", 64)}],
-            "responses": {"200": {"description": "{article, revision, revisions: [...]}"},
+            "responses": {"200": {"description": "{article, revision, revisions: [...], story: "
+                                                 "{id, copies, others: [{article_id, url, outlet}]} "
+                                                 "or null}"},
+                          **_ERRORS},
+        }},
+        "/api/stories/{id}": {"get": {
+            "summary": "A story: its founder, its copies in the order they joined, its outlets",
+            "parameters": [{"name": "id", "in": "path", "required": True,
+                            "schema": _string("story id (its founder's article id)", 64)}],
+            "responses": {"200": {"description": "{id, title, founder, copies: [{article_id, kind, "
+                                                 "copies, title, url, outlet, published, event_time, "
+                                                 f"offset}}], count, truncated (more than "
+                                                 f"{queries.MAX_COPIES} listed), outlets}}"},
                           **_ERRORS},
         }},
         "/api/openapi.json": {"get": {"summary": "This description",

@@ -29,7 +29,8 @@ MAX_RANGE_DAYS = 3660  # from .. to
 EARLIEST, LATEST = dt.date(1900, 1, 1), dt.date(2100, 1, 1)
 TYPES = ("direct", "indirect", "mixed")
 TOP = 20  # rows of each ranking in an entity's answer
-QUOTE_FIELDS = ("speaker", "about", "q", "via", "type", "from", "to", "page", "per_page")
+QUOTE_FIELDS = ("speaker", "about", "q", "via", "type", "story", "from", "to", "page", "per_page")
+MAX_COPIES = 500  # of a story listed (its count is exact)
 
 
 class BadQuery(ValueError):
@@ -97,6 +98,7 @@ class QuoteQuery:
     q: str | None = None
     via: str | None = None
     type: str | None = None
+    story: str | None = None
     dates: Range = Range(None, None)
     page: int = 1
     per_page: int = 20
@@ -116,8 +118,11 @@ class QuoteQuery:
         words = _text(params, "q")
         if words and len(_words(words)) > MAX_WORDS:
             raise BadQuery(f"q: at most {MAX_WORDS} words")
+        story = _text(params, "story")
+        if story and len(story) > schema.ID_CHARS:
+            raise BadQuery(f"story: at most {schema.ID_CHARS} characters")
         return cls(_text(params, "speaker"), _text(params, "about"), words, _text(params, "via"),
-                   kind, Range.of(params), page, per_page)
+                   kind, story, Range.of(params), page, per_page)
 
 
 _WORD = re.compile(r"\w+")
@@ -161,6 +166,9 @@ def quotes(connection: sa.Connection, query: QuoteQuery, aliases: Aliases) -> di
         conditions.append(_about(key(query.about, aliases)))
     if query.q:
         conditions.append(_full_text(connection.dialect.name, query.q))
+    if query.story:
+        s = schema.stories.c
+        conditions.append(q.article_id.in_(sa.select(s.article_id).where(s.story_id == query.story)))
     statement = (
         sa.select(q.article_id, q.idx, q.revision, q.text, q.type, q.speaker, q.speaker_role,
                   q.via, q.cue, q.confidence, q.title, q.published, q.dated, a.url, a.source)
@@ -233,9 +241,9 @@ def entity(connection: sa.Connection, name: str, dates: Range, aliases: Aliases)
 
 
 def article(connection: sa.Connection, article_id: str) -> dict | None:
-    """The archived article (its newest revision's enriched message) with its revisions."""
-    if len(article_id) > schema.ID_CHARS:
-        raise BadQuery(f"id: at most {schema.ID_CHARS} characters")
+    """The archived article (its newest revision's enriched message) with its revisions
+    and its story."""
+    _checked_id("id", article_id)
     a, v = schema.articles.c, schema.article_versions.c
     row = connection.execute(sa.select(a.document, a.revision).where(a.id == article_id)).first()
     if row is None:
@@ -244,4 +252,57 @@ def article(connection: sa.Connection, article_id: str) -> dict | None:
         sa.select(v.revision, v.title, v.archived_at, v.topic, v.partition, v.offset)
         .where(v.article_id == article_id).order_by(v.id)).mappings().all()
     return {"article": row.document, "revision": row.revision,
-            "revisions": [dict(version) for version in versions]}
+            "revisions": [dict(version) for version in versions],
+            "story": _story_of(connection, article_id, row.document)}
+
+
+def _checked_id(name: str, identifier: str) -> None:
+    if len(identifier) > schema.ID_CHARS:
+        raise BadQuery(f"{name}: at most {schema.ID_CHARS} characters")
+
+
+def _members(connection: sa.Connection, story_id: str) -> tuple[int, list[dict]]:
+    """A story's archived events: how many, and the first MAX_COPIES in the order the
+    stories topic has them (one partition per story, so its offsets order them), each with
+    its outlet (the archived article's source)."""
+    s, a = schema.stories.c, schema.articles.c
+    total = connection.execute(sa.select(sa.func.count()).select_from(schema.stories)
+                               .where(s.story_id == story_id)).scalar_one()
+    rows = connection.execute(
+        sa.select(s.article_id, s.kind, s.copies, s.title, s.url, s.published, s.event_time,
+                  s.offset, a.source)
+        .select_from(schema.stories.outerjoin(schema.articles, a.id == s.article_id))
+        .where(s.story_id == story_id).order_by(s.offset).limit(MAX_COPIES)).mappings()
+    return total, [{"article_id": r["article_id"], "kind": r["kind"], "copies": r["copies"],
+                    "title": r["title"], "url": r["url"], "outlet": r["source"],
+                    "published": _iso(r["published"]), "event_time": r["event_time"],
+                    "offset": r["offset"]} for r in rows]
+
+
+def _story_of(connection: sa.Connection, article_id: str, document: dict) -> dict | None:
+    """The article's story: its id, the copies archived, the other copies; from the
+    stories table, else (its events not archived yet) the enriched message's own."""
+    s = schema.stories.c
+    story_id = connection.execute(sa.select(s.story_id).where(s.article_id == article_id)
+                                  .order_by(s.story_id).limit(1)).scalar()
+    if story_id is None:
+        own = document.get("story")
+        return {"id": own["id"], "copies": own["copies"], "others": []} if own else None
+    total, members = _members(connection, story_id)
+    return {"id": story_id, "copies": total,
+            "others": [{"article_id": m["article_id"], "url": m["url"], "outlet": m["outlet"]}
+                       for m in members if m["article_id"] != article_id]}
+
+
+def story(connection: sa.Connection, story_id: str) -> dict | None:
+    """A story: its founder, its copies in the order they joined, its outlets; None if
+    the archive holds none of its events."""
+    _checked_id("id", story_id)
+    total, members = _members(connection, story_id)
+    if not total:
+        return None
+    founder = next((m for m in members if m["kind"] == "founded"), None)
+    return {"id": story_id, "title": (founder or members[0])["title"], "founder": founder,
+            "copies": [m for m in members if m["kind"] == "copy"], "count": total,
+            "truncated": total > len(members),
+            "outlets": sorted({m["outlet"] for m in members if m["outlet"]})}

@@ -14,7 +14,8 @@ from newsflow.config import Settings, parse_duration
 from newsflow.errors import ConfigError
 
 # Every table with a ``dated`` column, and the mentions that go with the entities.
-DATED = (schema.quotes, schema.entities, schema.articles, schema.article_versions, schema.heads)
+DATED = (schema.quotes, schema.entities, schema.articles, schema.article_versions, schema.heads,
+         schema.stories)
 
 
 def kept_seconds(settings: Settings) -> int:

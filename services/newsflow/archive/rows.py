@@ -14,15 +14,15 @@ from dataclasses import dataclass, field
 
 import orjson
 
-from newsflow.archive.schema import NAME_CHARS
+from newsflow.archive.schema import ID_CHARS, NAME_CHARS
 from newsflow.core.entities.aliases import Aliases
 from newsflow.topics import messages
-from newsflow.topics.registry import ENRICHED, ENTITIES, QUOTES, Topic
+from newsflow.topics.registry import ENRICHED, ENTITIES, QUOTES, STORIES, Topic
 from newsflow.topics.validation import problem
 
-# The topics archived, by role. A new topic (stories, say) is a Topic here with a
-# converter below and its table in schema.py.
-ARCHIVED: tuple[Topic, ...] = (ENRICHED, QUOTES, ENTITIES)
+# The topics archived, by role. A new topic is a Topic here with a converter below and
+# its table in schema.py.
+ARCHIVED: tuple[Topic, ...] = (ENRICHED, QUOTES, ENTITIES, STORIES)
 
 
 class Rejected(Exception):
@@ -37,11 +37,11 @@ REJECT_REASONS = ("not_json", "schema", "too_long")
 
 @dataclass(slots=True)
 class Rows:
-    """What one message becomes: the article it belongs to, at which revision, and its
-    rows per table name."""
+    """What one message becomes: the article it belongs to, at which revision (None for a
+    story event, which no revision replaces), and its rows per table name."""
 
     article_id: str
-    revision: int
+    revision: int | None
     dated: dt.date
     tables: dict[str, list[dict]] = field(default_factory=dict)
 
@@ -85,8 +85,12 @@ def rows(role: str, message: dict, record_time: float, aliases: Aliases, where: 
     dated = published or dt.datetime.fromtimestamp(record_time, dt.timezone.utc).date()
     revision = messages.revision_of(message)
     article_id = message["id"] if role == ENRICHED.role else message["article_id"]
-    if len(article_id) > 64:
+    if len(article_id) > ID_CHARS:
         raise Rejected("too_long", f"article id of {len(article_id)} characters")
+    if role == STORIES.role:
+        if len(message["story"]) > ID_CHARS:
+            raise Rejected("too_long", f"story id of {len(message['story'])} characters")
+        return Rows(article_id, None, dated, {"stories": [_story(message, published, dated, where)]})
     common = {"article_id": article_id, "revision": revision, "published": published,
               "dated": dated, "title": message.get("title", "")}
     made = Rows(article_id, revision, dated)
@@ -112,6 +116,13 @@ def _article(message: dict, common: dict, where: dict) -> dict[str, list[dict]]:
     version = {"article_id": common["article_id"], "revision": common["revision"],
                "title": common["title"], "dated": common["dated"], **where}
     return {"articles": [article], "article_versions": [version]}
+
+
+def _story(message: dict, published: dt.date | None, dated: dt.date, where: dict) -> dict:
+    return {"story_id": message["story"], "article_id": message["article_id"],
+            "kind": message["event"], "copies": message["copies"], "title": message["title"],
+            "url": message.get("url"), "published": published, "dated": dated,
+            "event_time": message.get("event_time"), **where}
 
 
 def _quote(message: dict, common: dict, aliases: Aliases) -> dict:

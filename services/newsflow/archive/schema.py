@@ -127,6 +127,28 @@ mentions = sa.Table(
     sa.Index("ix_mentions_key_article", "key", "article_id", "start"),
 )
 
+# One event of the stories topic: a story founded (kind "founded", article_id = story_id)
+# or a copy joining it. An article is announced once, so (story_id, article_id) is the
+# natural key a repeated message upserts. Its offset orders a story's copies (the topic
+# is keyed by story id: a story's events are on one partition).
+stories = sa.Table(
+    "stories", metadata,
+    sa.Column("story_id", sa.String(ID_CHARS), primary_key=True),
+    sa.Column("article_id", sa.String(ID_CHARS), primary_key=True),
+    sa.Column("kind", sa.String(16), nullable=False),
+    sa.Column("copies", sa.Integer, nullable=False),
+    sa.Column("title", sa.Text, nullable=False),
+    sa.Column("url", sa.Text),
+    sa.Column("published", sa.Date),
+    sa.Column("event_time", sa.Float),
+    sa.Column("dated", sa.Date, nullable=False, index=True),
+    sa.Column("topic", sa.String(TOPIC_CHARS), nullable=False),
+    sa.Column("partition", sa.Integer, nullable=False),
+    sa.Column("offset", sa.BigInteger, nullable=False),
+    sa.Column("archived_at", sa.Float, nullable=False),
+    sa.Index("ix_stories_article", "article_id"),
+)
+
 # A message that was no valid message of its topic: skipped, with where it was and why.
 rejected = sa.Table(
     "rejected", metadata,
@@ -152,10 +174,11 @@ IDENTITY = {
     "quotes": ("article_id", "idx"),
     "entities": ("article_id", "key"),
     "mentions": ("article_id", "key", "start"),
+    "stories": ("story_id", "article_id"),
 }
 # Tables that log every message, whatever its revision
 LOG = ("article_versions",)
 # Rows of an article's content, deleted when a newer revision arrives or retention ends.
 CONTENT = (quotes, entities, mentions)
 # Tables counted in newsflow_archive_rows
-COUNTED = (articles, article_versions, quotes, entities, mentions, rejected)
+COUNTED = (articles, article_versions, quotes, entities, mentions, stories, rejected)

@@ -58,7 +58,7 @@ def _upsert(dialect: str, table: sa.Table, conflict: list[str]):
 
 class Store:
     """Writes batches into the archive on ``engine``; ``roles`` maps each archived topic's
-    full name to its role (enriched, quotes, entities)."""
+    full name to its role (enriched, quotes, entities, stories)."""
 
     def __init__(self, engine: sa.Engine, roles: dict[str, str], aliases: Aliases):
         self.engine = database.writer(engine)
@@ -72,6 +72,7 @@ class Store:
             "quotes": _upsert(dialect, schema.quotes, ["article_id", "idx"]),
             "entities": _upsert(dialect, schema.entities, ["article_id", "key"]),
             "mentions": sa.insert(schema.mentions),
+            "stories": _upsert(dialect, schema.stories, ["story_id", "article_id"]),
         }
 
     def positions(self, partitions: list[Partition]) -> dict[Partition, int | None]:
@@ -147,13 +148,16 @@ class Store:
         upserted, older rows of a risen article deleted), one per primary key (the last)."""
         newest: dict[str, tuple[int, object]] = {}
         for item in made:
+            if item.revision is None:  # a story event: no revision replaces it
+                continue
             if item.article_id not in newest or item.revision > newest[item.article_id][0]:
                 newest[item.article_id] = (item.revision, item.dated)
         heads = self._raise_heads(connection, newest)
         tables: dict[str, dict[tuple, dict]] = defaultdict(dict)
         for item in made:
             for name, table_rows in item.tables.items():
-                if item.revision < heads[item.article_id] and name not in schema.LOG:
+                if (item.revision is not None and item.revision < heads[item.article_id]
+                        and name not in schema.LOG):
                     written.stale += len(table_rows)
                     continue
                 for row in table_rows:

@@ -1,7 +1,7 @@
 """`newsflow search`: the archive's search from the terminal, the same questions and
 answers as its HTTP API (archive/queries.py), read straight from the archive database:
 `search quotes --speaker "Dmitry Peskov" --about Ukraine --since 7d`, `search entity
-Ukraine`, `search article ID`; a table, or the API's JSON with --json."""
+Ukraine`, `search article ID`, `search story ID`; a table, or the API's JSON with --json."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from pathlib import Path
 from newsflow.config import Settings, parse_duration
 from newsflow.errors import UsageError
 
-HELP = "search the archive: quotes, an entity, an article"
+HELP = "search the archive: quotes, an entity, an article, a story"
 
 
 def add_arguments(parser) -> None:
@@ -24,6 +24,7 @@ def add_arguments(parser) -> None:
     quotes.add_argument("--text", dest="q", help="full-text: words the quote contains")
     quotes.add_argument("--via", help="the outlet that relayed it")
     quotes.add_argument("--type", choices=["direct", "indirect", "mixed"])
+    quotes.add_argument("--story", help="a story id: quotes of its founder and its copies")
     quotes.add_argument("--since", help="dated within this long, e.g. 7d, 24h")
     quotes.add_argument("--from", dest="from_", metavar="YYYY-MM-DD")
     quotes.add_argument("--to", metavar="YYYY-MM-DD")
@@ -34,7 +35,9 @@ def add_arguments(parser) -> None:
     entity.add_argument("--since", help="e.g. 30d")
     article = kinds.add_parser("article", help="an article with its revisions")
     article.add_argument("id")
-    for kind in (quotes, entity, article):
+    story = kinds.add_parser("story", help="a story: its founder, its copies in order, its outlets")
+    story.add_argument("id")
+    for kind in (quotes, entity, article, story):
         kind.add_argument("--json", action="store_true", help="print the API's JSON")
 
 
@@ -63,7 +66,7 @@ def run(settings: Settings, args) -> int:
             if args.kind == "quotes":
                 params = {name: value for name, value in {
                     "speaker": args.speaker, "about": args.about, "q": args.q, "via": args.via,
-                    "type": args.type, "from": args.from_ or _since(args.since), "to": args.to,
+                    "type": args.type, "story": args.story, "from": args.from_ or _since(args.since), "to": args.to,
                     "page": args.page, "per_page": args.per_page}.items() if value is not None}
                 answer = queries.quotes(connection, queries.QuoteQuery.of(params), aliases)
                 shown = quote_table(answer)
@@ -71,6 +74,9 @@ def run(settings: Settings, args) -> int:
                 answer = queries.entity(connection, args.name,
                                         queries.Range.of({"from": _since(args.since)}), aliases)
                 shown = entity_table(answer) if answer else f"no entity {args.name!r} in the archive"
+            elif args.kind == "story":
+                answer = queries.story(connection, args.id)
+                shown = story_table(answer) if answer else f"no story {args.id!r} in the archive"
             else:
                 answer = queries.article(connection, args.id)
                 shown = article_table(answer) if answer else f"no article {args.id!r} in the archive"
@@ -116,4 +122,22 @@ def article_table(answer: dict) -> str:
              f"{len(article.get('canonical_entities', []))} entities",
              "revisions: " + ", ".join(f"{v['revision']} (offset {v['offset']})"
                                        for v in answer["revisions"])]
+    story = answer.get("story")
+    if story:
+        lines.append(f"story {story['id']}: {story['copies']} copies"
+                     + "".join(f"\n  {o['outlet'] or '?'}  {o['url'] or o['article_id']}"
+                               for o in story["others"]))
     return "\n".join(line for line in lines if line)
+
+
+def story_table(answer: dict) -> str:
+    lines = [f"story {answer['id']}: {answer['count']} copies, outlets: "
+             f"{', '.join(answer['outlets']) or '?'}", answer["title"],
+             f"{'#':>3} {'kind':7} {'published':10} {'outlet':24} url"]
+    members = ([answer["founder"]] if answer["founder"] else []) + answer["copies"]
+    for number, member in enumerate(members, 1):
+        lines.append(f"{number:>3} {member['kind']:7} {member['published'] or '':10} "
+                     f"{(member['outlet'] or '?')[:24]:24} {member['url'] or member['article_id']}")
+    if answer["truncated"]:
+        lines.append(f"... and {answer['count'] - len(members)} more (the first listed only)")
+    return "\n".join(lines)

@@ -13,7 +13,8 @@ from newsflow.config import Settings
 from newsflow.core.entities.aliases import load
 from newsflow.topics import messages
 
-ROLES = {"t.enriched": "enriched", "t.quotes": "quotes", "t.entities": "entities"}
+ROLES = {"t.enriched": "enriched", "t.quotes": "quotes", "t.entities": "entities",
+         "t.stories": "stories"}
 
 
 @dataclass
@@ -54,3 +55,24 @@ def engine(tmp_path):
 @pytest.fixture
 def store(engine):
     return Store(engine, ROLES, load())
+
+
+def story_copies(enriched: dict, copies: int) -> list[dict]:
+    """The seed as the founder of a story and ``copies`` - 1 copies of it (other ids,
+    urls and outlets): their enriched messages, the story set."""
+    founder = {**enriched, "source": "outlet 1", "story": {"id": enriched["id"], "copies": 1}}
+    made = [founder]
+    for n in range(2, copies + 1):
+        made.append({**enriched, "id": f"{enriched['id'][:50]}-copy{n}", "source": f"outlet {n}",
+                     "url": f"https://outlet{n}.example/story", "story": {"id": enriched["id"], "copies": n}})
+    return made
+
+
+def story_records(stories: list[dict], offsets: dict[str, int]) -> dict:
+    """Each article's announcement on the stories topic (partition 0), from ``offsets``."""
+    now = time.time() * 1000
+    start = offsets.get("t.stories", 0)
+    values = [messages.encode(messages.story_message(
+        article, "sig" if article["story"]["id"] == article["id"] else None)) for article in stories]
+    offsets["t.stories"] = start + len(values)
+    return {("t.stories", 0): [Record(start + i, value, now) for i, value in enumerate(values)]}
