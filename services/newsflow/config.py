@@ -50,6 +50,8 @@ class Settings:
     enrich_timeout_seconds: float = 60.0  # NEWSFLOW_ENRICH_TIMEOUT_SECONDS: per enrichment request
     enrich_memory_mb: int = 1024  # NEWSFLOW_ENRICH_MEMORY_MB: the enrichment process's resident limit
     batch_deadline_seconds: float = 30.0  # NEWSFLOW_BATCH_DEADLINE_SECONDS: then the batch is cut
+    reuse_entries: int = 10_000  # NEWSFLOW_REUSE_ENTRIES: enrichments kept for copies (0: no reuse)
+    reuse_mb: int = 64  # NEWSFLOW_REUSE_MB: their size (JSON), in the enrichment process
     # The archive (README, "The archive")
     archive_url: str = ""  # NEWSFLOW_ARCHIVE_URL ("": SQLite in NEWSFLOW_DATA_DIR; postgresql://...)
     archive_group: str = "newsflow-archive"  # NEWSFLOW_ARCHIVE_GROUP (the sinks' consumer group)

@@ -106,6 +106,10 @@ ENRICH_PROCESS_STARTS = Counter(
 ENRICH_PROCESS_RESIDENT = Gauge(
     "newsflow_enrich_process_resident_bytes", "Resident memory of the enrichment process"
 )
+ENRICHMENT_REUSED = Counter(
+    "newsflow_enrichment_reused_total",
+    "Articles given the cached enrichment of an identical copy instead of the NLP (worker/reuse.py)",
+)
 ENRICH_ABORTED_REASONS = ("enrichment_timeout", "enrichment_memory", "enrichment_failed")
 ENRICH_ABORTED = Counter(
     "newsflow_enrich_requests_aborted_total",

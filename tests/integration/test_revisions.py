@@ -96,3 +96,27 @@ async def test_replay_republishes_new_revisions_once_and_is_safe_to_run_again(
     assert mine[1]["body"] == mine[0]["body"]  # the same article, enriched again
     audit = newsflow(settings, "audit", "--json")
     assert audit.returncode == 0, audit.stdout + audit.stderr
+
+
+def reused_total(worker) -> float:
+    lines = worker.get("/metrics").decode().splitlines()
+    return sum(float(line.split()[-1]) for line in lines
+               if line.startswith("newsflow_enrichment_reused_total"))
+
+
+async def test_identical_copies_under_other_urls_reuse_the_enrichment(settings, worker, tmp_path):
+    """Through the worker and its enrichment process: the copies are their own articles
+    with the first one's body-derived fields, and the worker counts them as reused."""
+    before = reused_total(worker)
+    wire = {"title": "Port strike ends", "published": "2026-03-02",
+            "body": '"The strike is over," the union leader said in Rotterdam on Monday.'}
+    ids = await send(settings, tmp_path, "wire", *[{**wire, "url": f"https://outlet{n}.example/port"}
+                                                   for n in range(3)])
+    assert len(set(ids)) == 3
+    found = await collect(settings, ["enriched"],
+                          lambda f: {e["id"] for e in f["enriched"]} >= set(ids))
+    copies = [e for e in found["enriched"] if e["id"] in ids]
+    assert {e["url"] for e in copies} == {f"https://outlet{n}.example/port" for n in range(3)}
+    assert all(e["quotes"] == copies[0]["quotes"] and e["quotes"] for e in copies)
+    assert all(e["canonical_entities"] == copies[0]["canonical_entities"] for e in copies)
+    assert reused_total(worker) - before == 2

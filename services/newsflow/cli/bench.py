@@ -32,10 +32,11 @@ def run(settings: Settings, args) -> int:
         print(json.dumps(archive(args.articles or (2000 if args.quick else 10000))))
         return 0
     if args.stories:
-        from newsflow.bench import corpus, stories
+        from newsflow.bench import corpus, reuse, stories
 
         folder = args.corpus or corpus.DEFAULT_CORPUS
         stories.run(folder, args.articles or (100 if args.quick else 840), 20_000 if args.quick else 100_000)
+        reuse.run(folder, 100 if args.quick else 320)
         return 0
     from newsflow.bench.suite import run as suite
 

@@ -6,7 +6,9 @@ article marked for a version it has not enriched it with as a change (the marker
 of its fingerprint), so it is enriched again and published as a new revision carrying
 ``rules`` and ``model``, through the worker's transactional loop: exactly once. Sending
 the same article again for the same version is a re-send the worker skips, which makes
-the replay safe to interrupt and run again: what was already replayed produces nothing.
+the replay safe to interrupt (even by SIGKILL) and run again: the worker's dedupe state,
+in Kafka, is the progress, so what was already replayed produces nothing, and records of
+the range already marked for this version (an earlier run's own) are not sent again.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from newsflow.kafka.clients import consumer, started
 from newsflow.topics.registry import RAW
 
 POLL_MS = 500
+BATCH_RECORDS = 50  # records read (and held) per round; progress is shown after each
 
 
 async def replay(settings: Settings, rules: str, start: float, end: float,
@@ -59,7 +62,8 @@ async def replay(settings: Settings, rules: str, start: float, end: float,
                 pending.add(tp)
         async with Sink(settings) as sink:
             while pending:
-                batch = await reader.getmany(*pending, timeout_ms=POLL_MS)
+                batch = await reader.getmany(*pending, timeout_ms=POLL_MS,
+                                             max_records=BATCH_RECORDS)
                 for tp, records in batch.items():
                     for record in records:
                         if record.offset >= stops[tp]:
@@ -70,6 +74,8 @@ async def replay(settings: Settings, rules: str, start: float, end: float,
                             article = from_message(record.value or b"", settings.max_bytes)
                         except BadArticle:
                             continue  # dead-lettered the first time; it stays so
+                        if article.replay == rules:
+                            continue  # an earlier run's own record: sent already
                         await sink.article(replace(article, replay=rules))
                         sent += 1
                 for tp in list(pending):

@@ -68,8 +68,9 @@ class EnrichProcess:
     """One child process enriching articles for the worker, replaced when it overruns."""
 
     def __init__(self, model: str, batch_size: int, budget: Budget, log_level: str = "INFO",
-                 log_format: str = "text", aliases: str = ""):
+                 log_format: str = "text", aliases: str = "", reuse: tuple[int, int] = (0, 0)):
         self.model, self.batch_size, self.budget = model, batch_size, budget
+        self.reuse = reuse  # (entries, bytes) the child keeps for copies (worker/reuse.py)
         self._log = (log_level, log_format)
         self.aliases = aliases  # an extra alias table (NEWSFLOW_ALIASES), "" for none
         self._process: subprocess.Popen | None = None
@@ -94,7 +95,8 @@ class EnrichProcess:
         with theirs:
             process = subprocess.Popen(
                 [sys.executable, "-m", __name__, str(theirs.fileno()), self.model,
-                 str(self.batch_size), *self._log, self.aliases], pass_fds=[theirs.fileno()])
+                 str(self.batch_size), *self._log, self.aliases, *map(str, self.reuse)],
+                pass_fds=[theirs.fileno()])
         self._process, self._conn = process, Connection(ours.detach())
         try:
             hello = await asyncio.wait_for(self._receive(), START_SECONDS)
@@ -139,10 +141,12 @@ class EnrichProcess:
         metrics.ENRICH_PROCESS_RESIDENT.set(_rss_mb(self.pid) * 1024 * 1024 if self.ready else 0)
         if answer in done:
             try:
-                return answer.result()
+                results, reused = answer.result()
             except (EOFError, OSError):
                 self.kill()
                 raise Aborted("enrichment_failed", "the enrichment process died") from None
+            metrics.ENRICHMENT_REUSED.inc(reused)
+            return results
         self.kill()
         if watch in done:
             raise Aborted("enrichment_memory", f"over {self.budget.memory_mb} MiB")
@@ -183,15 +187,18 @@ def _rss_mb(pid: int | None) -> float:
 
 
 def _serve(conn: Connection, model: str, batch_size: int, log_level: str, log_format: str,
-           aliases: str) -> None:
-    """The child: load the model, then enrich each request until the parent goes away."""
+           aliases: str, reuse_entries: int, reuse_bytes: int) -> None:
+    """The child: load the model, then enrich each request until the parent goes away;
+    each answer says how many of its articles were copies given a cached enrichment."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     _die_with_parent()
     logging.config.dictConfig(logs.dict_config(log_level, log_format))
     from newsflow.core.enrich import Enricher  # spaCy: only the child loads it
+    from newsflow.worker.reuse import ReusingEnricher
 
     try:
-        enricher = Enricher.load(model, batch_size=batch_size, aliases=aliases or None)
+        enricher = ReusingEnricher(Enricher.load(model, batch_size=batch_size, aliases=aliases or None),
+                                   reuse_entries, reuse_bytes)
     except Exception as exc:  # noqa: BLE001 - told to the parent, which reports it
         conn.send(RuntimeError(str(exc)))
         return
@@ -201,9 +208,10 @@ def _serve(conn: Connection, model: str, batch_size: int, log_level: str, log_fo
             items = conn.recv()
         except (EOFError, OSError):
             return
+        reused = enricher.reused
         results = enricher.enrich_batch([article for article, _ in items])
-        conn.send([result if isinstance(result, BadArticle) else published(result, stamp)
-                   for result, (_, stamp) in zip(results, items)])
+        conn.send(([result if isinstance(result, BadArticle) else published(result, stamp)
+                    for result, (_, stamp) in zip(results, items)], enricher.reused - reused))
 
 
 def _die_with_parent() -> None:
@@ -217,5 +225,6 @@ def _die_with_parent() -> None:
 
 
 if __name__ == "__main__":
-    fd, model_name, size, level, form, extra_aliases = sys.argv[1:]
-    _serve(Connection(int(fd)), model_name, int(size), level, form, extra_aliases)
+    fd, model_name, size, level, form, extra_aliases, entries, most_bytes = sys.argv[1:]
+    _serve(Connection(int(fd)), model_name, int(size), level, form, extra_aliases,
+           int(entries), int(most_bytes))

@@ -98,7 +98,8 @@ class TransactionalProcessor:
         self.process = EnrichProcess(
             settings.model, settings.batch_size,
             Budget(settings.enrich_timeout_seconds, settings.enrich_memory_mb),
-            settings.log_level, settings.log_format, settings.aliases)
+            settings.log_level, settings.log_format, settings.aliases,
+            reuse=(settings.reuse_entries, settings.reuse_mb * 1024 * 1024))
         self.enrichment: BatchEnrichment | None = None  # once the topics' limits are known
         self._lock = asyncio.Lock()  # held by a batch in flight and by rebalance callbacks
         self._consumer: AIOKafkaConsumer | None = None
