@@ -120,3 +120,47 @@ async def test_identical_copies_under_other_urls_reuse_the_enrichment(settings, 
     assert all(e["quotes"] == copies[0]["quotes"] and e["quotes"] for e in copies)
     assert all(e["canonical_entities"] == copies[0]["canonical_entities"] for e in copies)
     assert reused_total(worker) - before == 2
+
+
+async def raw_position(settings, article_id: str) -> tuple[int, int]:
+    """(partition, offset) of the article's first record on the raw topic."""
+    from aiokafka import TopicPartition
+
+    from newsflow.kafka.admin import describe
+    from newsflow.kafka.clients import consumer, started
+    from newsflow.topics.registry import RAW
+
+    topic = RAW.name(settings.topic_prefix)
+    [raw] = [state for state in await describe(settings) if state.name == topic]
+    reader = await started(consumer(settings), settings)
+    try:
+        chosen = [TopicPartition(topic, p) for p in range(raw.found["partitions"])]
+        reader.assign(chosen)
+        await reader.seek_to_beginning(*chosen)
+        ends = await reader.end_offsets(chosen)
+        while [tp for tp in chosen if await reader.position(tp) < ends[tp]]:
+            for tp, records in (await reader.getmany(timeout_ms=1000)).items():
+                for record in records:
+                    if orjson.loads(record.value).get("id") == article_id:
+                        return tp.partition, record.offset
+    finally:
+        await reader.stop()
+    raise AssertionError(f"{article_id} is not on {topic}")
+
+
+async def test_replay_by_offsets_redoes_exactly_that_range(settings, worker, tmp_path):
+    [story] = await send(settings, tmp_path, "by-offset", {**ORIGINAL, "url": URL + "/by-offset"})
+    await collect(settings, ["enriched"], lambda f: any(e["id"] == story for e in f["enriched"]))
+    partition, offset = await raw_position(settings, story)
+    both = newsflow(settings, "replay", "--from", "2026-01-01", "--to", "2026-01-02",
+                    "--from-offset", "0")
+    assert both.returncode == 2 and "Traceback" not in both.stderr  # times or offsets
+    done = newsflow(settings, "replay", "--partitions", str(partition), "--from-offset",
+                    str(offset), "--to-offset", str(offset + 1), "--rules", "8.8")
+    assert done.returncode == 0, done.stderr
+    assert "1 records in the range, 1 articles sent again for rules 8.8" in done.stderr
+
+    found = await collect(settings, ["enriched"], lambda f: any(
+        e["id"] == story and e["revision"] == 2 for e in f["enriched"]))
+    replayed = {e["id"] for e in found["enriched"] if e.get("replay") == "8.8"}
+    assert replayed == {story}  # that one record, nothing else of the partition

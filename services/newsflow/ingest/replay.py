@@ -1,6 +1,7 @@
 """Re-enriching a range of the raw topic with the running rules and model, dedupe on.
 
-Each parseable raw record of the range (by record time, in the partitions chosen) is sent
+Each parseable raw record of the range (by record time or by offsets, in the partitions
+chosen) is sent
 to the raw topic again, marked ``replay: <rules version>``. The worker's dedupe takes an
 article marked for a version it has not enriched it with as a change (the marker is part
 of its fingerprint), so it is enriched again and published as a new revision carrying
@@ -15,7 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 from aiokafka import TopicPartition
 
@@ -32,12 +33,36 @@ POLL_MS = 500
 BATCH_RECORDS = 50  # records read (and held) per round; progress is shown after each
 
 
-async def replay(settings: Settings, rules: str, start: float, end: float,
+@dataclass(frozen=True)
+class TimeSpan:
+    """Records whose time is in [start, end) (Unix seconds)."""
+    start: float
+    end: float
+
+    async def bounds(self, reader, chosen: list[TopicPartition], ends: dict) -> dict:
+        firsts = await reader.offsets_for_times({tp: int(self.start * 1000) for tp in chosen})
+        lasts = await reader.offsets_for_times({tp: int(self.end * 1000) for tp in chosen})
+        return {tp: (firsts[tp].offset if firsts[tp] else ends[tp],
+                     lasts[tp].offset if lasts[tp] else ends[tp]) for tp in chosen}
+
+
+@dataclass(frozen=True)
+class OffsetSpan:
+    """Records at offsets [first, stop) of each chosen partition (cut to what it holds)."""
+    first: int
+    stop: int
+
+    async def bounds(self, reader, chosen: list[TopicPartition], ends: dict) -> dict:
+        begins = await reader.beginning_offsets(chosen)
+        return {tp: (max(self.first, begins[tp]), min(self.stop, ends[tp])) for tp in chosen}
+
+
+async def replay(settings: Settings, rules: str, span: TimeSpan | OffsetSpan,
                  partitions: set[int] | None = None,
                  progress: Callable[[int, int], None] = lambda sent, read: None) -> tuple[int, int]:
-    """Send the raw records whose time is in [start, end) (seconds) again for ``rules``;
-    (articles sent, records read). The range's end is fixed when it starts: what arrives
-    meanwhile, the replay's own records included, is not in it."""
+    """Send the raw records of ``span`` again for ``rules``; (articles sent, records
+    read). The range's end is fixed when it starts: what arrives meanwhile, the replay's
+    own records included, is not in it."""
     topic = RAW.name(settings.topic_prefix)
     reader = await started(consumer(settings), settings)
     sent = read = 0
@@ -50,14 +75,11 @@ async def replay(settings: Settings, rules: str, start: float, end: float,
         if not chosen:
             return 0, 0
         reader.assign(chosen)
-        firsts = await reader.offsets_for_times({tp: int(start * 1000) for tp in chosen})
-        lasts = await reader.offsets_for_times({tp: int(end * 1000) for tp in chosen})
-        ends = await reader.end_offsets(chosen)
-        stops = {tp: (lasts[tp].offset if lasts[tp] else ends[tp]) for tp in chosen}
+        bounds = await span.bounds(reader, chosen, await reader.end_offsets(chosen))
+        stops = {tp: stop for tp, (_, stop) in bounds.items()}
         pending = set()
-        for tp in chosen:
-            first = firsts[tp].offset if firsts[tp] else ends[tp]
-            if first < stops[tp]:
+        for tp, (first, stop) in bounds.items():
+            if first < stop:
                 reader.seek(tp, first)
                 pending.add(tp)
         async with Sink(settings) as sink:
