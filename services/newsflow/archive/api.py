@@ -52,30 +52,30 @@ async def get_quotes(request: web.Request) -> web.Response:
                                         request.app[ARCHIVE].aliases))
 
 
+async def _one(request: web.Request, what: str, query, *args) -> web.Response:
+    """One archived thing as JSON: 400 for a bad parameter, 404 when it is not there."""
+    try:
+        found = await _run(request, query, *args)
+    except queries.BadQuery as exc:
+        return _error(400, str(exc))
+    return web.json_response(found) if found else _error(404, f"no such {what} in the archive")
+
+
 async def get_entity(request: web.Request) -> web.Response:
     try:
         dates = queries.Range.of(dict(request.query))
-        found = await _run(request, queries.entity, request.match_info["name"], dates,
-                           request.app[ARCHIVE].aliases)
     except queries.BadQuery as exc:
         return _error(400, str(exc))
-    return web.json_response(found) if found else _error(404, "no such entity in the archive")
+    return await _one(request, "entity", queries.entity, request.match_info["name"], dates,
+                      request.app[ARCHIVE].aliases)
 
 
 async def get_article(request: web.Request) -> web.Response:
-    try:
-        found = await _run(request, queries.article, request.match_info["id"])
-    except queries.BadQuery as exc:
-        return _error(400, str(exc))
-    return web.json_response(found) if found else _error(404, "no such article in the archive")
+    return await _one(request, "article", queries.article, request.match_info["id"])
 
 
 async def get_story(request: web.Request) -> web.Response:
-    try:
-        found = await _run(request, queries.story, request.match_info["id"])
-    except queries.BadQuery as exc:
-        return _error(400, str(exc))
-    return web.json_response(found) if found else _error(404, "no such story in the archive")
+    return await _one(request, "story", queries.story, request.match_info["id"])
 
 
 async def get_openapi(request: web.Request) -> web.Response:
