@@ -58,7 +58,8 @@ def search_archive(settings: Settings, found: dict[str, list[dict]], timeout: fl
     from newsflow.core.entities.aliases import load
 
     wanted = len(found["quotes"])
-    speaker = next((q["speaker"]["name"] for q in found["quotes"] if q.get("speaker")), None)
+    speaker = next((q["speaker"]["name"] for q in found["quotes"]
+                    if (q.get("speaker") or {}).get("name")), None)
     engine = database.open_archive(settings)
     deadline = time.monotonic() + timeout
     try:
