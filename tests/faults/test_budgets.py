@@ -44,7 +44,7 @@ def _metric(worker, name: str) -> float:
 
 @pytest.mark.parametrize("budget, reason", [
     ({"enrich_timeout_seconds": 3.0}, "enrichment_timeout"),
-    ({"enrich_memory_mb": 300}, "enrichment_memory"),
+    ({"enrich_memory_mb": 380}, "enrichment_memory"),  # warm model ~240 MiB, LONG ~500
 ])
 def test_an_article_over_its_budget_is_dead_lettered(settings, workers, figures, budget, reason):
     workers.settings = settings.override(**budget)
