@@ -58,6 +58,11 @@ class Settings:
     archive_port: int = 6069  # NEWSFLOW_ARCHIVE_PORT (the archive's HTTP: /metrics, /healthz, /api)
     archive_batch_size: int = 500  # NEWSFLOW_ARCHIVE_BATCH_SIZE (messages per database transaction)
     archive_retention: str = ""  # NEWSFLOW_ARCHIVE_RETENTION (e.g. 90d; "": keep everything)
+    # The web console, served with the archive's search API (docs/console.md)
+    console_workers: str = "http://127.0.0.1:6066"  # NEWSFLOW_CONSOLE_WORKERS: worker URLs (trending, health)
+    console_token: str = ""  # NEWSFLOW_CONSOLE_TOKEN (secret; "": the console is read-only)
+    console_max_clients: int = 1000  # NEWSFLOW_CONSOLE_MAX_CLIENTS: pages connected at once
+    console_queue_events: int = 256  # NEWSFLOW_CONSOLE_QUEUE_EVENTS: a page's backlog; then it is dropped
     # Feed fetching (docs/security.md, "Fetch policy")
     fetch_allow: str = ""  # NEWSFLOW_FETCH_ALLOW: private CIDRs / host names feeds may be on
     fetch_deadline_seconds: float = 30.0  # NEWSFLOW_FETCH_DEADLINE_SECONDS (one request, whole)
@@ -143,7 +148,7 @@ def parse_duration(text: str) -> int:
     return int(match.group(1)) * _UNIT_SECONDS[match.group(2)]
 
 
-SECRETS = frozenset({"sasl_password", "ssl_key_password", "ingest_tokens"})
+SECRETS = frozenset({"sasl_password", "ssl_key_password", "ingest_tokens", "console_token"})
 ROLES = frozenset({"enrich", "trending"})
 _TRUE, _FALSE = ("1", "true", "yes", "on"), ("0", "false", "no", "off")
 

@@ -260,3 +260,23 @@ ARCHIVE_PURGED = Counter(
     "newsflow_archive_purged_rows_total", "Rows deleted by the archive's retention, by table",
     ["table"],
 )
+
+# The web console (docs/console.md)
+CONSOLE_CLIENTS = Gauge("newsflow_console_clients", "Pages connected to the console's live events")
+CONSOLE_CLIENTS_DROPPED = Counter(
+    "newsflow_console_clients_dropped_total",
+    "Pages disconnected because they read the live events slower than they came (they reconnect)",
+)
+CONSOLE_EVENTS = Counter("newsflow_console_events_total", "Live events sent out to the connected pages")
+CONSOLE_FEED_ERRORS = Counter(
+    "newsflow_console_feed_errors_total",
+    "Times the console's live consumer failed and was restarted (broker down, topics missing)",
+)
+CONSOLE_DELAY = Histogram(
+    "newsflow_console_delay_seconds",
+    "From an enriched record's timestamp to its event leaving the console",
+    buckets=(0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10),
+)
+CONSOLE_REPLAYS = Counter(
+    "newsflow_console_replays_total", "Dead letters an operator replayed to the raw topic from the console"
+)

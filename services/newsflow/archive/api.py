@@ -33,7 +33,7 @@ def _error(status: int, text: str) -> web.Response:
     return web.json_response({"error": text}, status=status)
 
 
-async def _run(request: web.Request, question, *arguments):
+async def run_query(request: web.Request, question, *arguments):
     archive = request.app[ARCHIVE]
 
     def ask():
@@ -48,14 +48,14 @@ async def get_quotes(request: web.Request) -> web.Response:
         query = queries.QuoteQuery.of(dict(request.query))
     except queries.BadQuery as exc:
         return _error(400, str(exc))
-    return web.json_response(await _run(request, queries.quotes, query,
+    return web.json_response(await run_query(request, queries.quotes, query,
                                         request.app[ARCHIVE].aliases))
 
 
 async def _one(request: web.Request, what: str, query, *args) -> web.Response:
     """One archived thing as JSON: 400 for a bad parameter, 404 when it is not there."""
     try:
-        found = await _run(request, query, *args)
+        found = await run_query(request, query, *args)
     except queries.BadQuery as exc:
         return _error(400, str(exc))
     return web.json_response(found) if found else _error(404, f"no such {what} in the archive")

@@ -31,6 +31,9 @@ TYPES = ("direct", "indirect", "mixed")
 TOP = 20  # rows of each ranking in an entity's answer
 QUOTE_FIELDS = ("speaker", "about", "q", "via", "type", "story", "from", "to", "page", "per_page")
 MAX_COPIES = 500  # of a story listed (its count is exact)
+MAX_RECENT = 200  # articles of one recent list
+ALIAS_ARTICLES = 20  # an entity's latest articles read for the ways it was written
+_LABEL = re.compile(r"^[A-Z_]{1,32}$")
 
 
 class BadQuery(ValueError):
@@ -229,15 +232,76 @@ def entity(connection: sa.Connection, name: str, dates: Range, aliases: Aliases)
         .group_by(q.speaker).order_by(sa.desc("quotes"), q.speaker).limit(TOP)).all()
     said = connection.execute(sa.select(sa.func.count()).select_from(schema.quotes)
                               .where(q.speaker_key == entity_key, *dates.where(q.dated))).scalar_one()
+    quotes_over_time = connection.execute(
+        sa.select(q.dated, sa.func.count()).where(q.speaker_key == entity_key, *dates.where(q.dated))
+        .group_by(q.dated).order_by(q.dated)).all()
+    role = connection.execute(
+        sa.select(e.role).where(*where, e.role.is_not(None))
+        .group_by(e.role).order_by(sa.desc(sa.func.count()), e.role).limit(1)).scalar()
     return {
         "name": names["name"], "label": names["label"], "key": entity_key,
         "articles": summary["articles"], "mentions": int(summary["mentions"] or 0),
         "first": _iso(summary["first"]), "last": _iso(summary["last"]), "quotes_by": said,
+        "role": role, "aliases": _aliases_seen(connection, entity_key, where, aliases),
+        "quotes_over_time": [{"date": _iso(day), "quotes": n} for day, n in quotes_over_time],
         "over_time": [{"date": _iso(day), "articles": n, "mentions": int(m or 0)}
                       for day, n, m in over_time],
         "co_occurring": [{"name": n, "articles": c} for n, c in co_occurring],
         "quoted_about": [{"speaker": s, "quotes": c} for s, c in quoted_about],
     }
+
+
+def _aliases_seen(connection: sa.Connection, entity_key: str, where: list,
+                  aliases: Aliases) -> list[str]:
+    """How the entity was written in its latest articles (ALIAS_ARTICLES of them): the
+    texts of its mentions, most frequent first."""
+    e, a = schema.entities.c, schema.articles.c
+    documents = connection.execute(
+        sa.select(a.document).select_from(schema.entities.join(schema.articles, a.id == e.article_id))
+        .where(*where).order_by(e.dated.desc()).limit(ALIAS_ARTICLES)).scalars()
+    seen: dict[str, int] = {}
+    for document in documents:
+        for entity in document.get("canonical_entities") or []:
+            if key(entity.get("normalized") or entity.get("name"), aliases) != entity_key:
+                continue
+            for mention in entity.get("mentions") or []:
+                text = str(mention.get("text", ""))[:schema.NAME_CHARS]
+                seen[text] = seen.get(text, 0) + 1
+    return sorted(seen, key=lambda text: (-seen[text], text))[:TOP]
+
+
+@dataclass(frozen=True, slots=True)
+class RecentQuery:
+    """The newest archived articles, optionally those with an entity, a speaker or a label."""
+
+    limit: int
+    entity: str | None
+    speaker: str | None
+    label: str | None
+
+    @classmethod
+    def of(cls, params: dict) -> "RecentQuery":
+        label = _text(params, "label")
+        if label is not None and not _LABEL.match(label):
+            raise BadQuery("label: an entity label such as PERSON, ORG, GPE")
+        return cls(limit=_int(params, "limit", 50, 1, MAX_RECENT), entity=_text(params, "entity"),
+                   speaker=_text(params, "speaker"), label=label)
+
+
+def recent(connection: sa.Connection, query: RecentQuery, aliases: Aliases) -> list[dict]:
+    """The enriched documents of the newest archived articles, newest first."""
+    a, e, q = schema.articles.c, schema.entities.c, schema.quotes.c
+    conditions = []
+    if query.entity:
+        conditions.append(a.id.in_(sa.select(e.article_id).where(e.key == key(query.entity, aliases))))
+    if query.label:
+        conditions.append(a.id.in_(sa.select(e.article_id).where(e.label == query.label)))
+    if query.speaker:
+        conditions.append(a.id.in_(sa.select(q.article_id)
+                                   .where(q.speaker_key == key(query.speaker, aliases))))
+    statement = (sa.select(a.document).where(*conditions)
+                 .order_by(a.archived_at.desc(), a.id).limit(query.limit))
+    return list(connection.execute(statement).scalars())
 
 
 def article(connection: sa.Connection, article_id: str) -> dict | None:

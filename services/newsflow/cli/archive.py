@@ -1,6 +1,6 @@
 """`newsflow archive`: the sink writing the enriched, quote and entity topics into the
 archive database exactly once (README, "The archive"); /metrics and /healthz on
-NEWSFLOW_ARCHIVE_PORT, and with --serve the search API there too. --purge deletes what
+NEWSFLOW_ARCHIVE_PORT, and with --serve the search API and the web console there too. --purge deletes what
 NEWSFLOW_ARCHIVE_RETENTION no longer keeps, once, and exits."""
 
 from __future__ import annotations
@@ -17,7 +17,8 @@ HELP = "archive the enriched, quote and entity topics into a database; --serve t
 
 
 def add_arguments(parser) -> None:
-    parser.add_argument("--serve", action="store_true", help="also serve the search API (/api/...)")
+    parser.add_argument("--serve", action="store_true",
+                        help="also serve the search API (/api/...) and the web console (/)")
     parser.add_argument("--purge", action="store_true",
                         help="delete rows older than NEWSFLOW_ARCHIVE_RETENTION, then exit")
     parser.add_argument("--archive-url", help="NEWSFLOW_ARCHIVE_URL (default: SQLite in the data dir)")
@@ -46,6 +47,10 @@ async def serve_http(settings: Settings, engine, api: bool):
     from newsflow.core.entities import aliases
 
     app = http.make_app(http.Archive(engine, aliases.load(settings.aliases or None)), api=api)
+    if api:  # the web console comes with the search API (docs/console.md)
+        from newsflow.console.routes import Console, install
+
+        install(app, Console.of(settings))
     try:
         return await http.serve(app, settings.bind, settings.archive_port)
     except OSError as exc:
