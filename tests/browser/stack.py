@@ -78,22 +78,33 @@ class Stack:
 
     # feeding it
 
+    async def send_raw_paced(self, values: list[bytes], keys: list[bytes | None] | None = None,
+                             rate: float | None = None) -> None:
+        """Records to the raw topic through one producer, ``rate`` a second if given."""
+        producer = await started(new_producer(self.settings), self.settings)
+        try:
+            for value, key in zip(values, keys or [None] * len(values)):
+                await producer.send_and_wait(RAW.name(self.settings.topic_prefix), value, key=key)
+                if rate:
+                    await asyncio.sleep(1 / rate)
+        finally:
+            await producer.stop()
+
     def send_raw(self, values: list[bytes], keys: list[bytes | None] | None = None) -> None:
-        async def send():
-            producer = await started(new_producer(self.settings), self.settings)
-            try:
-                for value, key in zip(values, keys or [None] * len(values)):
-                    await producer.send_and_wait(RAW.name(self.settings.topic_prefix), value, key=key)
-            finally:
-                await producer.stop()
-        asyncio.run(send())
+        asyncio.run(self.send_raw_paced(values, keys))
+
+    @staticmethod
+    def raw(*articles: dict) -> tuple[list[bytes], list[bytes], list[str]]:
+        """Raw-topic values, keys and ids of articles ({"title", "body", ...})."""
+        parsed = [from_mapping(article) for article in articles]
+        return ([messages.encode(messages.raw_article(a, time.time())) for a in parsed],
+                [a.id.encode() for a in parsed], [a.id for a in parsed])
 
     def ingest(self, *articles: dict) -> list[str]:
-        """Articles ({"title", "body", ...}) published to the raw topic; their ids."""
-        parsed = [from_mapping(article) for article in articles]
-        self.send_raw([messages.encode(messages.raw_article(a, time.time())) for a in parsed],
-                      [a.id.encode() for a in parsed])
-        return [a.id for a in parsed]
+        """Articles published to the raw topic; their ids."""
+        values, keys, ids = self.raw(*articles)
+        self.send_raw(values, keys)
+        return ids
 
     def ingest_seed(self) -> str:
         """The seed article, once (a second time the worker would skip it as a duplicate)."""
