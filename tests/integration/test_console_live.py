@@ -4,74 +4,33 @@ listed with their reason, and a new page is told `hello` first (docs/console.md)
 
 from __future__ import annotations
 
-import asyncio
+import base64
 
 import aiohttp
 import orjson
 import pytest
-from aiohttp.test_utils import TestServer
 
-from newsflow.archive import api, database
-from newsflow.console.routes import CONSOLE, Console, install
-from newsflow.core.entities.aliases import load
 from newsflow.kafka.clients import producer, started
-from newsflow.topics import messages
-from newsflow.topics.registry import DEAD_LETTER, ENRICHED
+from newsflow.topics.registry import DEAD_LETTER
+from tests.console_support import articles, console_server, publish_enriched, read_events
 
 PAGES = 20
 
 
-async def read_events(response: aiohttp.ClientResponse, wanted, timeout: float = 30.0) -> list[dict]:
-    """Server-sent events from ``response`` until ``wanted(events)`` is true."""
-    events, kind = [], None
-    async with asyncio.timeout(timeout):
-        async for raw in response.content:
-            line = raw.decode().rstrip("\n")
-            if line.startswith("event: "):
-                kind = line[7:]
-            elif line.startswith("data: "):
-                events.append({"event": kind, **orjson.loads(line[6:])})
-                if wanted(events):
-                    return events
-    raise AssertionError(f"the stream ended: {events}")
-
-
-def articles(events: list[dict]) -> list[str]:
-    return [e["id"] for e in events if e["event"] == "article"]
-
-
 @pytest.fixture
 async def console(settings, tmp_path):
-    engine = database.open_archive(settings.override(data_dir=str(tmp_path)))
-    app = api.make_app(api.Archive(engine, load()))
-    install(app, Console.of(settings.override(console_workers="http://127.0.0.1:9")))
-    server = TestServer(app)
-    await server.start_server()
-    for _ in range(100):  # the feed has assigned its partitions: it follows from the end
-        if app[CONSOLE].feed.connected:
-            break
-        await asyncio.sleep(0.1)
-    yield server
-    await server.close()
-    engine.dispose()
+    async with console_server(settings, tmp_path) as server:
+        yield server
 
 
 async def test_committed_articles_reach_every_page_and_aborted_ones_none(settings, console, seed_enriched):
-    topic = ENRICHED.name(settings.topic_prefix)
-    sender = await started(producer(settings, transactional_id=f"{settings.app_id}-console"), settings)
     async with aiohttp.ClientSession() as http:
         pages = [await http.get(console.make_url("/console/events")) for _ in range(PAGES)]
         for page in pages:
             assert page.headers["Content-Type"].startswith("text/event-stream")
             assert (await read_events(page, lambda e: e))[0]["event"] == "hello"
-        try:
-            for article_id, commit in (("aborted-article", False), ("committed-article", True)):
-                await sender.begin_transaction()
-                message = messages.enriched_article({**seed_enriched, "id": article_id}, 0.0)
-                await sender.send_and_wait(topic, messages.encode(message), key=article_id.encode())
-                await (sender.commit_transaction() if commit else sender.abort_transaction())
-        finally:
-            await sender.stop()
+        await publish_enriched(settings, seed_enriched, ["aborted-article", "committed-article"],
+                               commits=[False, True])
         for page in pages:
             events = await read_events(page, lambda e: "committed-article" in articles(e))
             assert articles(events) == ["committed-article"]
@@ -100,3 +59,30 @@ async def test_dead_letters_are_listed_with_their_reason(settings, console):
         assert listed["counts"]["malformed_json"] >= 1
         assert listed["letters"][0]["source"] == {"topic": "t.raw", "partition": 0, "offset": 7}
         page.close()
+
+
+async def test_an_operator_replays_a_dead_letter_to_the_raw_topic(settings, tmp_path):
+    from newsflow.kafka.reader import read_topic
+    from newsflow.topics.registry import RAW
+
+    original = b'{"title": "Back", "body": "It works now."}'
+    letter = {"schema": "dead_letter/1", "reason": "enrichment_timeout", "detail": "", "stage": "worker",
+              "article_id": "feedfacefeedface", "size": len(original), "sha256": "0" * 64,
+              "source": {"topic": "t.raw", "partition": 0, "offset": 1},
+              "payload_b64": base64.b64encode(original).decode(), "preview": ""}
+    sender = await started(producer(settings), settings)
+    try:
+        sent = await sender.send_and_wait(DEAD_LETTER.name(settings.topic_prefix), orjson.dumps(letter),
+                                          key=b"feedfacefeedface")
+    finally:
+        await sender.stop()
+    async with console_server(settings.override(console_token="op-token"), tmp_path) as console, \
+            aiohttp.ClientSession() as http:
+        path = f"/api/console/deadletters/{sent.partition}/{sent.offset}/replay"
+        assert (await http.post(console.make_url(path))).status == 401
+        answer = await http.post(console.make_url(path), headers={"Authorization": "Bearer op-token"})
+        assert answer.status == 202 and (await answer.json()) == {"replayed": "feedfacefeedface"}, await answer.text()
+        absent = f"/api/console/deadletters/{sent.partition}/{sent.offset + 1000}/replay"
+        assert (await http.post(console.make_url(absent), headers={"Authorization": "Bearer op-token"})).status == 404
+    raw = [r async for r in read_topic(settings, RAW.name(settings.topic_prefix))]
+    assert [(r.key, r.value) for r in raw if r.key == b"feedfacefeedface"] == [(b"feedfacefeedface", original)]
