@@ -132,6 +132,8 @@ async def test_trending_counts_endpoints_and_restart(settings, worker):
     assert {a["article_id"] for a in entity["articles"]} <= ids
     assert len(entity["articles"]) == min(20, len({m["article_id"] for m in entities
                                                     if m["normalized"] == top_key}))
+    for typed in (top_key.lower(), top_key.upper()):  # a look-up by name ignores case
+        assert get_json(worker, "/entities/" + urllib.parse.quote(typed))["name"] == entity["name"]
     out_of_range = [{"at": at} for at in ("inf", "-inf", "nan", "1e20", "1e300", "9999-12-31T23:59:59")]
     for bad in ({"window": "3h"}, {"limit": "-1"}, {"label": "x" * 300}, *out_of_range,
                 {"scope": "local", "at": "1e18"}):

@@ -4,8 +4,9 @@ Broker (a fresh local Kafka; with NEWSFLOW_BOOTSTRAP or --bootstrap that cluster
 topics and a consumer group of the demo's own, so it neither joins nor feeds the real
 workers), topics, a worker and the archive sink (SQLite in the demo's folder), the
 articles of seeds/ ingested, their enriched results printed as they arrive on the
-downstream topics, and one search of the archive. Then everything is shut down; exit
-status 1 unless every seed came out enriched and archived.
+downstream topics, and one search of the archive; the archive serves the web console too
+(its URL printed). Then everything is shut down (with --keep, on Ctrl-C); exit status 1
+unless every seed came out enriched and archived.
 """
 
 from __future__ import annotations
@@ -28,6 +29,8 @@ HELP = "broker, topics, worker, archive, ingest seeds/, show the result and a se
 def add_arguments(parser) -> None:
     parser.add_argument("--seeds", default="seeds", help="folder of articles to ingest (default seeds/)")
     parser.add_argument("--timeout", type=float, default=180.0, help="give up after N seconds")
+    parser.add_argument("--keep", action="store_true",
+                        help="then keep everything up, the web console with it, until Ctrl-C")
     options.connection(parser)
 
 
@@ -81,6 +84,22 @@ def search_archive(settings: Settings, found: dict[str, list[dict]], timeout: fl
     return False
 
 
+def wait_for_interrupt() -> None:
+    """Until Ctrl-C or SIGTERM (either ends the demo the same way, its children stopped)."""
+    import signal
+
+    def interrupted(signum, frame):
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGTERM, interrupted)
+    try:
+        signal.pause()
+    except KeyboardInterrupt:
+        say("interrupted: stopping")
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
 def run(settings: Settings, args) -> int:
     from newsflow.ingest.publish import publish
     from newsflow.kafka.admin import create_topics
@@ -112,10 +131,11 @@ def run(settings: Settings, args) -> int:
         worker.wait_healthy(timeout)
         say(f"worker up: {worker.url}/metrics")
         port = free_port()
-        archive = WorkerProcess(settings.override(archive_port=port, web_port=port),
-                                workdir / "archive.log", command=ARCHIVE_COMMAND).start()
+        archive = WorkerProcess(settings.override(archive_port=port, web_port=port,
+                                                  console_workers=worker.url),
+                                workdir / "archive.log", command=(*ARCHIVE_COMMAND, "--serve")).start()
         archive.wait_healthy(timeout)
-        say(f"archive sink up: {archive.url}/metrics")
+        say(f"archive sink up: {archive.url}/metrics; web console: {archive.url}/")
         ids: list[str] = []
         _, rejected = asyncio.run(publish(settings, [seeds], acknowledged=ids.extend))
         say(f"ingested {len(ids)} article(s) from {seeds}/ ({rejected} rejected): {', '.join(ids)}")
@@ -136,6 +156,10 @@ def run(settings: Settings, args) -> int:
                 print("  " + line)
         if not ok:
             say(f"FAILED: enriched {len(done)} of {len(ids)}; worker log:\n{worker.tail_log()}")
+        elif args.keep:
+            say(f"web console: {archive.url}/ (ingest more: NEWSFLOW_BOOTSTRAP={settings.bootstrap} "
+                f"NEWSFLOW_TOPIC_PREFIX={settings.topic_prefix} newsflow ingest FILE); Ctrl-C to stop")
+            wait_for_interrupt()
     except (RuntimeError, TimeoutError, OSError) as exc:
         say(f"FAILED: {exc}")
     finally:

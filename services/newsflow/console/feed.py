@@ -50,10 +50,6 @@ class LiveFeed:
         letters = sorted(self.letters, key=lambda l: (-l["committed_at"], -l["offset"]))
         return {"letters": letters, "counts": dict(self.reasons.most_common())}
 
-    def letter_at(self, partition: int, offset: int) -> dict | None:
-        return next((l for l in self.letters
-                     if l["partition"] == partition and l["offset"] == offset), None)
-
     async def run(self, stopping: asyncio.Event) -> None:
         """Follow the topics until ``stopping`` is set, starting again after any failure."""
         ends: dict[TopicPartition, int] = {}
@@ -92,9 +88,8 @@ class LiveFeed:
     async def _assign(self, client, positions: dict[TopicPartition, int]) -> None:
         """Every partition of both topics; a new one starts at its end (dead letters: the
         last KEPT_LETTERS back), a known one where it was."""
-        await client._client.force_metadata_update()  # noqa: SLF001 - aiokafka has no public refresh
         tps = [TopicPartition(topic, p) for topic in (self.enriched, self.dead_letters)
-               for p in sorted(client.partitions_for_topic(topic) or ())]
+               for p in await _partitions(client, topic)]
         if not tps:
             raise NewsflowError(f"topics {self.enriched} and {self.dead_letters} not there yet")
         if set(tps) == set(client.assignment()):
@@ -111,11 +106,13 @@ class LiveFeed:
 
     async def replay(self, partition: int, offset: int) -> str | None:
         """Publish the original bytes of the dead letter at ``partition``/``offset`` to the
-        raw topic, under the key it had; its article id. LookupError when the letter is no
-        longer in the topic or kept only the start of its input."""
+        raw topic, under the key it had; its article id. LookupError when the topic has no
+        such letter (any more), ValueError when it kept only the start of its input."""
         tp = TopicPartition(self.dead_letters, partition)
         reader = await started(consumer(self.settings), self.settings)
         try:
+            if partition not in await _partitions(reader, self.dead_letters):
+                raise LookupError(f"{self.dead_letters} has no partition {partition}")
             reader.assign([tp])
             reader.seek(tp, offset)
             batch = await reader.getmany(tp, timeout_ms=5000, max_records=1)
@@ -126,7 +123,7 @@ class LiveFeed:
             raise LookupError(f"dead letter {partition}:{offset} is no longer in {self.dead_letters}")
         message = orjson.loads(records[0].value)
         if message.get("truncated") or not message.get("payload_b64"):
-            raise LookupError("the dead letter kept only the start of its input: it cannot be replayed")
+            raise ValueError("the dead letter kept only the start of its input: it cannot be replayed")
         sender = await started(producer(self.settings), self.settings)
         try:
             await sender.send_and_wait(RAW.name(self.settings.topic_prefix),
@@ -156,3 +153,9 @@ class LiveFeed:
             self._seen.add((record.partition, record.offset))
             self.reasons[shown["reason"] or "unknown"] += 1
             self.hub.publish(event("deadletter", shown, f"deadletter:{record.partition}:{record.offset}"))
+
+
+async def _partitions(client, topic: str) -> list[int]:
+    """The partitions ``topic`` has now, asked of the cluster (none if it has no such topic)."""
+    await client._client.force_metadata_update()  # noqa: SLF001 - aiokafka has no public refresh
+    return sorted(client.partitions_for_topic(topic) or ())

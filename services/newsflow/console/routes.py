@@ -19,6 +19,7 @@ from aiohttp import web
 from newsflow.archive import queries
 from newsflow.archive.api import ARCHIVE, run_query
 from newsflow.config import Settings
+from newsflow.errors import Unavailable
 from newsflow.console import cards
 from newsflow.console.feed import LiveFeed
 from newsflow.console.hub import Full, Hub, event
@@ -73,24 +74,25 @@ async def events(request: web.Request) -> web.StreamResponse:
     try:
         await response.prepare(request)
         await response.write(f"retry: {RETRY_MS}\n\n".encode() + event("hello", {"server_time": time.time()}))
-        stop = asyncio.ensure_future(console.stopping.wait())
-        dropped = asyncio.ensure_future(client.dropped.wait())
+        ended = [asyncio.ensure_future(console.stopping.wait()),
+                 asyncio.ensure_future(client.dropped.wait())]
+        nxt = None
         try:
-            while not (stop.done() or dropped.done()):
-                nxt = asyncio.ensure_future(client.queue.get())
-                done, _ = await asyncio.wait({nxt, stop, dropped}, timeout=KEEP_ALIVE_SECONDS,
+            while not any(task.done() for task in ended):
+                nxt = nxt or asyncio.ensure_future(client.queue.get())
+                done, _ = await asyncio.wait({nxt, *ended}, timeout=KEEP_ALIVE_SECONDS,
                                              return_when=asyncio.FIRST_COMPLETED)
                 if nxt in done:
-                    data = nxt.result()
+                    data, nxt = nxt.result(), None
+                elif done:
+                    break
                 else:
-                    nxt.cancel()
-                    if done:
-                        break
                     data = b": keep-alive\n\n"
                 await asyncio.wait_for(response.write(data), WRITE_SECONDS)
         finally:
-            stop.cancel()
-            dropped.cancel()
+            for task in (*ended, nxt):
+                if task is not None:
+                    task.cancel()
     except (ConnectionResetError, asyncio.TimeoutError, RuntimeError):
         pass  # the page went away, or could not keep up
     finally:
@@ -134,12 +136,14 @@ async def replay(request: web.Request) -> web.Response:
         partition, offset = int(request.match_info["partition"]), int(request.match_info["offset"])
     except ValueError:
         return web.json_response({"error": "partition and offset are whole numbers"}, status=400)
-    if console.feed.letter_at(partition, offset) is None:
-        return web.json_response({"error": "no such dead letter among the recent ones"}, status=404)
     try:
         replayed = await console.feed.replay(partition, offset)
     except LookupError as exc:
+        return web.json_response({"error": str(exc)}, status=404)
+    except ValueError as exc:
         return web.json_response({"error": str(exc)}, status=409)
+    except Unavailable as exc:
+        return web.json_response({"error": str(exc)}, status=503)
     return web.json_response({"replayed": replayed}, status=202)
 
 

@@ -28,6 +28,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from newsflow.config import parse_duration
+from newsflow.core.casing import natural_case
+from newsflow.core.entities.aliases import Aliases
 
 CO_OCCURRING_KEPT = 20
 
@@ -197,3 +199,12 @@ def too_late(at: float, latest: float, retention: int) -> bool:
 def expired(key: str, latest: float, retention: int) -> bool:
     step, start, _ = split_key(key)
     return start + step < latest - retention
+
+
+def entity_lookup(name: str, aliases: Aliases) -> str:
+    """The entity key a look-up by ``name`` means: an alias's canonical name ("Kiev" ->
+    "Kyiv"), and a name typed all in lower or in upper case cased as entity keys are
+    ("london", "LONDON" -> "London"; "uk" -> "UK"). A name in mixed case is taken as written."""
+    if name.islower() or name.isupper():
+        name = natural_case(name.upper())
+    return aliases.normalize(name)

@@ -3,13 +3,15 @@ topic, the timer that expires old buckets, and the read-only web views.
 
 ``GET /trending`` answers for every worker: it asks the other workers that hold trending
 partitions (faust's router knows them) for their local rows and merges them.
-``GET /entities/{name}`` is routed by faust to the worker that owns the entity's key.
+``GET /entities/{name}`` is routed by faust to the worker that owns the entity's key (the
+name looked up case-insensitively and through the alias table first).
 """
 
 from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import functools
 import logging
 import math
 import re
@@ -21,6 +23,7 @@ import orjson
 
 from newsflow import metrics
 from newsflow.config import Settings
+from newsflow.core.entities import aliases
 from newsflow.topics.registry import ENTITIES
 from newsflow.worker import trending
 
@@ -67,7 +70,7 @@ def parse_query(query, windows: dict[str, trending.Window]) -> dict:
     name = query.get("window", next(iter(windows)))
     if name not in windows:
         raise BadQuery(f"unknown window {name!r}; configured: {', '.join(windows)}")
-    label = query.get("label") or None
+    label = (query.get("label") or "").upper() or None
     if label is not None and not _LABEL.match(label):
         raise BadQuery("'label' must be an entity label such as PERSON, ORG, GPE")
     try:
@@ -146,6 +149,7 @@ def install(app: faust.App, settings: Settings) -> None:
         })
 
     @app.page("/entities/{name}")
+    @_looked_up(aliases.load(settings.aliases or None))
     @app.table_route(table=recent, match_info="name")
     async def entity_view(web, request, name):
         if len(name) > _NAME_MAX:
@@ -154,6 +158,20 @@ def install(app: faust.App, settings: Settings) -> None:
         if entry is None:
             return web.json({"error": f"no entity {name!r}"}, status=404)
         return web.json(entry)
+
+
+def _looked_up(table: aliases.Aliases):
+    """The view with ``name`` made the key it means (trending.entity_lookup) before faust
+    routes it to the worker owning that key: /entities/london finds London."""
+    def decorate(view):
+        @functools.wraps(view)
+        async def looked_up(web, request, *args, **kwargs):
+            if len(request.match_info["name"]) <= _NAME_MAX:
+                request.match_info["name"] = trending.entity_lookup(request.match_info["name"], table)
+                kwargs["name"] = request.match_info["name"]
+            return await view(web, request, *args, **kwargs)
+        return looked_up
+    return decorate
 
 
 def _with_article(entry: dict | None, message: dict, at: float) -> dict:

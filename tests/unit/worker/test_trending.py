@@ -114,3 +114,17 @@ def test_messages_read_again_are_not_counted_twice():
     rows = {r["name"]: (r["articles"], r["quotes"]) for r in trending.top(
         replayed.items(), window, base + 11)}
     assert rows == {"Trump": (4, 3), "Clinton": (3, 3), "Iowa": (1, 0)}
+
+
+@pytest.mark.parametrize("typed, key", [
+    ("london", "London"), ("LONDON", "London"), ("London", "London"), ("dmitry peskov", "Dmitry Peskov"),
+    ("uk", "United Kingdom"), ("nato", "NATO"), ("Kiev", "Kyiv"), ("kiev", "Kyiv"), ("McDonald's", "McDonald's"),
+])
+def test_a_look_up_by_name_is_case_insensitive_and_knows_aliases(typed, key):
+    from newsflow.core.entities.aliases import load
+
+    assert trending.entity_lookup(typed, load()) == key
+
+
+def test_a_label_may_be_typed_in_lower_case():
+    assert parse_query({"label": "person"}, WINDOWS)["label"] == "PERSON"
