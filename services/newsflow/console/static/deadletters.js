@@ -9,8 +9,8 @@ const MAX_LETTERS = 200;
 
 function row(letter) {
   const source = letter.source || {};
-  const where = source.topic !== undefined
-    ? `${source.topic} [${source.partition}] @ ${source.offset}` : (source.file ? `${source.file}:${source.line ?? ""}` : "—");
+  const where = typeof source === "string" ? source  // an ingest letter's file:line
+    : source.topic !== undefined ? `${source.topic} [${source.partition}] @ ${source.offset}` : "—";
   return el("tr", {"data-reason": letter.reason},
     el("td", {}, time(letter.committed_at)),
     el("td", {class: "reason"}, el("strong", {}, cut(letter.reason, 80)),

@@ -111,7 +111,8 @@ export function view(main, _param, ctx) {
       const found = answers.flatMap((answer) => answer.articles || [])
         .filter((card) => !seen.has(card.id) && seen.add(card.id));
       if (text) found.sort((a, b) => (b.event_time || 0) - (a.event_time || 0));
-      cards = found;
+      const heldIds = new Set(held.map((c) => c.id));
+      cards = found.filter((card) => !heldIds.has(card.id));  // held ones wait for Resume
       for (const card of arrived.reverse()) add(cards, card);
       cards.length = Math.min(cards.length, MAX_CARDS);
       loading = null;
