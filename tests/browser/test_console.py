@@ -146,6 +146,42 @@ def test_a_poison_message_appears_under_dead_letters_with_its_reason(stack, brow
     screenshot("deadletters")
 
 
+def _shifted(span: dict | None, by: int) -> dict | None:
+    return {**span, "start": span["start"] + by, "end": span["end"] + by} if span else span
+
+
+def test_overlapping_spans_and_astral_characters_keep_the_text(stack, browser):
+    """Offsets count code points (Python's str): an emoji before every span is one there and
+    two UTF-16 units in the browser. Crossing spans (a quote overlapping another, a mention
+    across a quote's edge, spans past the end) must neither garble nor drop text."""
+    message = stack.enriched(stack.ingest_seed())
+    prefix = "\U0001F600 \U0001F30D "  # two astral characters, four code points with the spaces
+    by = len(prefix)
+    body = prefix + message["body"]
+    quotes = [{**q, "start": q["start"] + by, "end": q["end"] + by, "speaker": _shifted(q.get("speaker"), by),
+               "cue": _shifted(q.get("cue"), by), "via": _shifted(q.get("via"), by)} for q in message["quotes"]]
+    first = quotes[0]
+    crossing = {**first, "start": first["start"] + 5, "end": first["end"] + 20, "text": "crossing"}
+    beyond = {**first, "start": len(body) - 3, "end": len(body) + 50, "text": "past the end"}
+    entities = [{**e, "mentions": [_shifted(m, by) for m in e["mentions"]]} for e in message["canonical_entities"]]
+    entities.append({**entities[0], "id": "Edge", "name": "Edge", "normalized": "Edge", "count": 1, "mentions": [
+        {"text": "edge", "start": first["end"] - 3, "end": first["end"] + 3}]})
+    crafted_id = "e" + message["id"][1:]
+    stack.send_enriched({**message, "id": crafted_id, "body": body, "quotes": [*quotes, crossing, beyond],
+                         "canonical_entities": entities})
+    stack.archived(crafted_id)
+    open_console(browser, stack, f"/article/{crafted_id}")
+    marks = wait(browser, lambda d: d.find_elements(By.CSS_SELECTOR, ".article-body mark.quote"))
+    shown = browser.execute_script("return document.querySelector('.article-body').textContent")
+    assert shown == body
+    texts = browser.execute_script(
+        "return [...document.querySelectorAll('.article-body mark.quote')].map(m => m.textContent)")
+    assert texts == [body[q["start"]:q["end"]] for q in quotes]  # the crossing and broken ones unmarked
+    assert len(marks) == len(quotes)
+    assert len(browser.find_elements(By.CSS_SELECTOR, ".quote-list li")) == len(quotes) + 2  # all listed
+    assert not browser.find_elements(By.CSS_SELECTOR, 'a.mention[href="#/entity/Edge"]')
+
+
 def _inert(browser) -> None:
     """Nothing of the payloads ran or became markup, and the CSP had nothing to block."""
     assert browser.execute_script("return window.__pwned") is None
