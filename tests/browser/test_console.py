@@ -253,6 +253,45 @@ def test_every_page_fits_a_phone_without_horizontal_scroll(stack, browser, scree
     screenshot("health-phone")
 
 
+# WCAG 2 contrast of every element that shows text against the background it is drawn on
+CONTRAST = """
+const rgb = (c) => c.match(/[\\d.]+/g).map(Number);
+const lum = ([r, g, b]) => [r, g, b].map((v) => { v /= 255; return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; })
+  .reduce((sum, v, i) => sum + v * [0.2126, 0.7152, 0.0722][i], 0);
+const background = (node) => {
+  for (; node; node = node.parentElement) {
+    const c = rgb(getComputedStyle(node).backgroundColor);
+    if (c.length < 4 || c[3] > 0) return c.slice(0, 3);
+  }
+  return [255, 255, 255];
+};
+const failures = [];
+for (const node of document.querySelectorAll("body *")) {
+  if (![...node.childNodes].some((c) => c.nodeType === 3 && c.textContent.trim())) continue;
+  const style = getComputedStyle(node);
+  if (style.visibility === "hidden" || !node.getClientRects().length || style.clipPath !== "none") continue;
+  const [a, b] = [lum(rgb(style.color).slice(0, 3)), lum(background(node))];
+  const ratio = (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
+  const size = parseFloat(style.fontSize), bold = Number(style.fontWeight) >= 700;
+  const needed = size >= 24 || (bold && size >= 18.66) ? 3 : 4.5;
+  if (ratio < needed) failures.push(`${node.tagName}.${node.className}: ${ratio.toFixed(2)}`);
+}
+return failures;
+"""
+
+
+def test_text_contrast_is_aa_and_every_control_is_labelled(stack, browser):
+    seed = stack.ingest_seed()
+    stack.archived(seed)
+    for route in ROUTES:
+        open_console(browser, stack, route.format(seed=seed))
+        time.sleep(1.0)
+        assert browser.execute_script(CONTRAST) == [], route
+        unlabelled = browser.execute_script(
+            "return [...document.querySelectorAll('input, select')].filter(e => !e.labels.length).map(e => e.id)")
+        assert unlabelled == [], route
+
+
 def test_a_restarted_console_still_delivers_without_reload(stack, browser):
     open_console(browser, stack)
     browser.execute_script("window.__notReloaded = true")
