@@ -150,17 +150,22 @@ export function view(main, id, ctx) {
   const state = el("div", {}, notice("Loading…"));
   main.append(state);
 
+  let drawn = null;  // the revision on screen: a reconnect that finds the same redraws nothing
   async function load() {
     let answer;
     try {
       answer = await getJSON(`/api/articles/${encodeURIComponent(id)}`, {}, ctx.signal);
     } catch (error) {
       if (ctx.signal.aborted) return;
+      drawn = null;
       clear(state).append(el("h1", {}, "Article"),
         notice(error instanceof NotFound ? `No article ${cut(id, 40)} in the archive (yet).`
           : `Could not load the article: ${error.message}`, "error"));
       return;
     }
+    const revision = `${answer.revision}:${(answer.revisions || []).length}:${answer.story?.copies}`;
+    if (revision === drawn) return;
+    drawn = revision;
     const doc = answer.article || {};
     const quotes = Array.isArray(doc.quotes) ? doc.quotes : [];
     const panel = el("aside", {id: "attribution", class: "attribution", "aria-live": "polite"},

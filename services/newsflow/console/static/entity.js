@@ -34,6 +34,7 @@ export function view(main, name, ctx) {
   const state = el("div", {}, notice("Loading…"));
   main.append(state);
 
+  let drawn = null;  // what is on screen: a reconnect that finds the same redraws nothing
   async function load() {
     let entity, said, about;
     try {
@@ -43,10 +44,14 @@ export function view(main, name, ctx) {
         getJSON("/api/quotes", {about: name, per_page: QUOTES}, ctx.signal)]);
     } catch (error) {
       if (ctx.signal.aborted) return;
+      drawn = null;
       clear(state).append(el("h1", {}, cut(name, 200)), notice(error instanceof NotFound
         ? "Not in the archive (yet)." : `Could not load it: ${error.message}`, "error"));
       return;
     }
+    const answer = JSON.stringify([entity, said, about]);
+    if (answer === drawn) return;
+    drawn = answer;
     const own = said.quotes || [];
     const others = (about.quotes || []).filter((q) => q.speaker?.name?.toLowerCase() !== String(entity.name).toLowerCase());
     const who = el("dl", {class: "facts"},
@@ -76,7 +81,7 @@ export function view(main, name, ctx) {
       el("section", {"aria-labelledby": "co-heading"},
         el("h2", {id: "co-heading"}, "Appears with"),
         (entity.co_occurring || []).length ? el("ul", {class: "chips"}, entity.co_occurring.map((other) => el("li", {},
-          el("a", {class: "chip", href: entityHref(other.name)}, cut(other.name, 80), el("span", {class: "chip-label"}, String(other.articles))))))
+          el("a", {class: "chip", href: entityHref(other.name)}, cut(other.name, 80), " ", el("span", {class: "chip-label"}, String(other.articles))))))
           : el("p", {}, "No other entities.")));
   }
   load();

@@ -28,7 +28,7 @@ function speakerText(speaker) {
 export function renderCard(card) {
   const entities = (card.entities || []).map((entity) => el("li", {},
     el("a", {href: entityHref(entity.name), class: `chip label-${entity.label}`},
-      cut(entity.name, 80), el("span", {class: "chip-label"}, entity.label))));
+      cut(entity.name, 80), " ", el("span", {class: "chip-label"}, entity.label))));
   const speakers = (card.speakers || []).map((speaker, index) => [index ? ", " : "",
     el("a", {href: entityHref(speaker.name)}, cut(speakerText(speaker), 120))]);
   const copies = card.story?.copies || 1;
@@ -78,8 +78,11 @@ export function view(main, _param, ctx) {
 
   const filter = () => ({text: filterInput.value.trim(), label: labelSelect.value});
 
+  let drawn = "";  // the cards on screen (ids and revisions): a reload that changed nothing redraws nothing
   function show() {
-    clear(list).append(...cards.map(renderCard));
+    const now = cards.map((c) => `${c.id}:${c.revision}`).join(" ");
+    if (now !== drawn || list.children.length !== cards.length) clear(list).append(...cards.map(renderCard));
+    drawn = now;
     clear(state);
     if (!cards.length) state.append(notice(loading ? "Loading…" : "No articles yet: they appear here as they are enriched."));
   }
@@ -137,6 +140,7 @@ export function view(main, _param, ctx) {
     if (loading) loading.push(card);
     add(cards, card);
     cards.length = Math.min(cards.length, MAX_CARDS);
+    drawn = cards.map((c) => `${c.id}:${c.revision}`).join(" ");
     const node = renderCard(card);
     list.querySelector(`li[data-id="${CSS.escape(card.id)}"]`)?.remove();
     list.prepend(node);
