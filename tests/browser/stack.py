@@ -27,6 +27,7 @@ from newsflow.topics.registry import ENRICHED, RAW
 REPO = Path(__file__).resolve().parents[2]
 SEED = REPO / "seeds" / "000_310a264808ce774a.txt"
 CONSOLE_COMMAND = ("-m", "newsflow.cli", "archive", "--serve")
+OPERATOR_TOKEN = "browser-test-operator-token"
 
 
 class Stack:
@@ -50,7 +51,8 @@ class Stack:
         self.worker.wait_healthy(timeout)
         port = free_port()
         self.console_settings = self.settings.override(archive_port=port, web_port=port,
-                                                       console_workers=self.worker.url)
+                                                       console_workers=self.worker.url,
+                                                       console_token=OPERATOR_TOKEN)
         self.start_console(timeout)
         return self
 

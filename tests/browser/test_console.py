@@ -15,7 +15,7 @@ from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.select import Select
 from selenium.webdriver.support.ui import WebDriverWait
 
-from tests.browser.stack import unique_article
+from tests.browser.stack import OPERATOR_TOKEN, unique_article
 
 pytestmark = pytest.mark.integration
 PAYLOAD = ("<script>window.__pwned='script';document.title='pwned'</script>"
@@ -187,6 +187,29 @@ def test_overlapping_spans_and_astral_characters_keep_the_text(stack, browser):
     assert len(marks) == len(quotes)
     assert len(browser.find_elements(By.CSS_SELECTOR, ".quote-list li")) == len(quotes) + 2  # all listed
     assert not browser.find_elements(By.CSS_SELECTOR, 'a.mention[href="#/entity/Edge"]')
+
+
+LETTER_ROWS = """return [...document.querySelectorAll("table.letters tbody tr")]
+    .filter((row) => row.querySelector("pre.preview").textContent.includes(arguments[0]))"""
+
+
+def test_replaying_a_dead_letter_takes_the_operator_token(stack, browser):
+    open_console(browser, stack, "/deadletters")
+    tag = f"replay-me-{time.time_ns()}"
+    stack.send_raw([f'{{"title": "{tag}", "body": '.encode()])
+    wait(browser, lambda d: len(d.execute_script(LETTER_ROWS, tag)) == 1, 90)
+
+    def replay() -> str:
+        browser.execute_script(LETTER_ROWS + "[0].querySelector('button.replay').click()", tag)
+        return wait(browser, lambda d: (text := d.find_element(By.CSS_SELECTOR, ".replay-outcome").text)
+                    and not text.startswith("Replaying") and text)
+
+    assert "Not replayed (401)" in replay()  # no token given
+    browser.find_element(By.CSS_SELECTOR, "details.operator summary").click()
+    browser.find_element(By.ID, "operator-token").send_keys(OPERATOR_TOKEN)
+    assert replay().startswith("Replayed")
+    # the same bytes through the worker again: a second dead letter of them
+    wait(browser, lambda d: len(d.execute_script(LETTER_ROWS, tag)) == 2, 90)
 
 
 def _inert(browser) -> None:

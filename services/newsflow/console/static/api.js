@@ -4,6 +4,22 @@ const TIMEOUT_MS = 10_000;
 
 export class NotFound extends Error {}
 
+/** POST ``path`` as the operator (Authorization: Bearer ``token``): {status, body}. */
+export async function postAsOperator(path, token) {
+  const response = await fetch(path, {
+    method: "POST",
+    headers: {Accept: "application/json", ...(token ? {Authorization: `Bearer ${token}`} : {})},
+    signal: AbortSignal.timeout(TIMEOUT_MS),
+  });
+  let body = null;
+  try {
+    body = await response.json();
+  } catch {
+    body = null;
+  }
+  return {status: response.status, body};
+}
+
 /** The JSON of ``path`` (with ``params`` as its query); NotFound for a 404. */
 export async function getJSON(path, params = {}, signal = undefined) {
   const query = new URLSearchParams();
