@@ -104,6 +104,9 @@ def test_tab_reaches_a_quote_and_enter_opens_its_attribution(stack, browser):
     open_console(browser, stack, f"/article/{article_id}")
     wait(browser, lambda d: d.find_elements(By.CSS_SELECTOR, ".article-body mark.quote"))
     keys = ActionChains(browser)
+    keys.send_keys(Keys.TAB).send_keys(Keys.ENTER).perform()  # the skip link
+    assert browser.switch_to.active_element.get_attribute("id") == "main"
+    assert browser.execute_script("return location.hash") == f"#/article/{article_id}"
     for _ in range(80):
         keys.send_keys(Keys.TAB).perform()
         active = browser.switch_to.active_element

@@ -64,6 +64,11 @@ function showStatus(state) {
   indicator.textContent = STATUS_TEXT[state] || state;
 }
 
+// the skip link's "#main" would be a route: it moves the focus instead
+document.querySelector("a.skip").addEventListener("click", (event) => {
+  event.preventDefault();
+  document.getElementById("main").focus();
+});
 live.on("status", showStatus);
 live.on("hello", () => current?.view?.reload?.());
 addEventListener("hashchange", route);
