@@ -12,6 +12,7 @@ import {clear, cut, el, entityHref, notice, safeHref, time} from "./dom.js";
 
 const TYPES = {direct: "direct quote", indirect: "indirect quote", mixed: "mixed quote"};
 const RANK = {quote: 0, speaker: 1, cue: 1, via: 1, mention: 2};
+const MAX_MENTIONS = 2000;  // entity mentions linked in one body (the rest stay plain text): nest() is quadratic
 
 function validSpan(span, length) {
   return span && Number.isInteger(span.start) && Number.isInteger(span.end)
@@ -35,8 +36,12 @@ export function spansOf(doc, length) {
     push("cue", quote.cue);
     push("via", quote.via, {name: quote.via?.name});
   }
+  let mentions = 0;
   for (const entity of doc.canonical_entities || []) {
-    for (const mention of entity.mentions || []) push("mention", mention, {name: entity.name, label: entity.label});
+    for (const mention of entity.mentions || []) {
+      if (mentions++ >= MAX_MENTIONS) return spans;
+      push("mention", mention, {name: entity.name, label: entity.label});
+    }
   }
   return spans;
 }
