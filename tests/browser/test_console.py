@@ -72,6 +72,21 @@ def test_pause_holds_arrivals_and_resume_shows_them(stack, browser):
     assert card(browser, article_id) is not None
 
 
+def test_the_filter_keeps_the_cards_of_an_entity_or_speaker(stack, browser):
+    seed = stack.ingest_seed()
+    (other,) = stack.ingest(unique_article("Filtered out"))
+    stack.archived(seed)
+    stack.archived(other)
+    open_console(browser, stack)
+    shown = "return [...document.querySelectorAll('li.card')].map((card) => card.dataset.id)"
+    wait(browser, lambda d: {seed, other} <= set(d.execute_script(shown)))
+    browser.find_element(By.ID, "stream-filter").send_keys("Dmitry Peskov")
+    wait(browser, lambda d: (ids := d.execute_script(shown)) and seed in ids and other not in ids)
+    browser.find_element(By.ID, "stream-filter").clear()
+    browser.find_element(By.ID, "stream-filter").send_keys("Keir Starmer")  # a speaker of the other
+    wait(browser, lambda d: (ids := d.execute_script(shown)) and other in ids and seed not in ids)
+
+
 def test_the_article_page_marks_every_quote_with_its_speaker_and_relay(stack, browser, screenshot):
     article_id = stack.ingest_seed()
     document = stack.archived(article_id)["article"]
