@@ -8,7 +8,7 @@
 // entity mentions, each kept only if it nests inside or stays clear of what is kept.
 
 import {getJSON, NotFound} from "./api.js";
-import {clear, cut, el, entityHref, notice, safeHref, time} from "./dom.js";
+import {articleHref, clear, cut, el, entityHref, notice, safeHref, time} from "./dom.js";
 
 const TYPES = {direct: "direct quote", indirect: "indirect quote", mixed: "mixed quote"};
 const RANK = {quote: 0, speaker: 1, cue: 1, via: 1, mention: 2};
@@ -20,7 +20,7 @@ function validSpan(span, length) {
 }
 
 /** The spans of the body to mark: quotes, speakers, cues, relays, entity mentions. */
-export function spansOf(doc, length) {
+function spansOf(doc, length) {
   const spans = [];
   const seen = new Set();
   const push = (kind, span, extra) => {
@@ -47,7 +47,7 @@ export function spansOf(doc, length) {
 }
 
 /** Spans kept as a forest of nested, non-crossing spans (children sorted by start). */
-export function nest(spans) {
+function nest(spans) {
   const kept = [];
   const ordered = spans.slice().sort((a, b) => RANK[a.kind] - RANK[b.kind] || a.start - b.start || b.end - a.end);
   for (const span of ordered) {
@@ -93,7 +93,7 @@ function markFor(span, select) {
 }
 
 /** The body as DOM: text with the nested marks. */
-export function renderBody(body, doc, select) {
+function renderBody(body, doc, select) {
   const points = Array.from(body);  // code points, as the offsets count them
   const text = (start, end) => points.slice(start, end).join("");
   const build = (parent, spans, start, end) => {
@@ -200,7 +200,7 @@ export function view(main, id, ctx) {
             relays.map((name, i) => [i ? ", " : "", el("span", {class: "via-name"}, name)])) : null,
           story && story.copies > 1 ? el("p", {class: "story"}, `One of ${story.copies} copies of a story`,
             story.others?.length ? [": ", story.others.slice(0, 20).map((other, i) => [i ? ", " : "",
-              el("a", {href: `#/article/${encodeURIComponent(other.article_id)}`}, other.outlet || other.article_id)])] : ".") : null,
+              el("a", {href: articleHref(other.article_id)}, other.outlet || other.article_id)])] : ".") : null,
           el("ul", {class: "legend", "aria-label": "Legend"},
             Object.entries(TYPES).map(([type, label]) => el("li", {}, el("mark", {class: `quote quote-${type}`}, label))),
             el("li", {}, el("span", {class: "speaker"}, "speaker")),

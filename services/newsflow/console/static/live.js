@@ -38,7 +38,6 @@ export function on(type, handler) {
   return () => listeners.get(type).delete(handler);
 }
 
-export const status = () => state;
 
 function shared() {
   const worker = new SharedWorker("/console/live-worker.js", {name: "newsflow-live"});

@@ -25,7 +25,7 @@ function speakerText(speaker) {
   return speaker.role ? `${speaker.name} (${speaker.role})` : speaker.name;
 }
 
-export function renderCard(card) {
+function renderCard(card) {
   const entities = (card.entities || []).map((entity) => el("li", {},
     el("a", {href: entityHref(entity.name), class: `chip label-${entity.label}`},
       cut(entity.name, 80), " ", el("span", {class: "chip-label"}, entity.label))));
