@@ -35,6 +35,7 @@ class Stack:
 
     def __init__(self, broker: LocalKafka, folder: Path):
         self.folder = Path(folder)
+        self.broker = broker
         unique = uuid.uuid4().hex[:8]
         self.settings = Settings(bootstrap=broker.bootstrap, topic_prefix=f"b{unique}.",
                                  app_id=f"newsflow-browser-{unique}", partitions=2,
@@ -65,6 +66,17 @@ class Stack:
         """SIGTERM the console's process and start it again on the same port."""
         self.console.stop()
         self.start_console()
+
+    def restart_worker(self, timeout: float = 180.0) -> None:
+        self.worker.stop()
+        self.worker = WorkerProcess(self.settings, self.folder / "worker.log").start()
+        self.worker.wait_healthy(timeout)
+
+    def restart_broker(self, down_seconds: float = 3.0) -> None:
+        """SIGTERM the broker, leave it down a moment, start it again (same port, same data)."""
+        self.broker.stop()
+        time.sleep(down_seconds)
+        self.broker.start()
 
     @property
     def url(self) -> str:

@@ -363,3 +363,13 @@ def test_ten_tabs_each_get_the_new_article(stack, browser):
         wait(browser, lambda d: card(d, article_id), 120)
     clients = stack.get_json("/api/console/health")["console"]["clients"]
     assert clients <= 2, f"{clients} streams for 10 tabs: the SharedWorker is not shared"
+
+
+def test_the_open_page_gets_new_articles_after_the_worker_and_then_the_broker_restart(stack, browser):
+    open_console(browser, stack)
+    browser.execute_script("window.__notReloaded = true")
+    for restart in (stack.restart_worker, stack.restart_broker):
+        restart()
+        (article_id,) = stack.ingest(unique_article(f"After {restart.__name__}"))
+        wait(browser, lambda d: card(d, article_id), 180)
+    assert browser.execute_script("return window.__notReloaded") is True
