@@ -19,8 +19,6 @@ CHROMEDRIVER = Path("/usr/bin/chromedriver")
 SCREENSHOTS = "NEWSFLOW_SCREENSHOTS"  # a folder (docs/images) for the README's screenshots
 README_SHOTS = {"stream": "console-stream.png", "article": "console-article.png"}
 
-pytestmark = pytest.mark.integration
-
 
 def _need_browser() -> None:
     missing = [str(p) for p in (CHROMIUM, CHROMEDRIVER) if not p.exists()]
