@@ -195,3 +195,17 @@ def test_impersonal_passive_only_relays_the_statement():
     q = one(quotes(text), "the plant would close")
     assert not q["text"].startswith("It was reported")
     assert q["speaker"]["name"] == "Mark Fisher"
+
+
+@pytest.mark.parametrize(
+    "text, content",
+    [
+        ("The mayor called on the county to reopen the old bridge before winter.",
+         "the county to reopen the old bridge before winter"),
+        ("The union urged the school board to delay the vote until spring.",
+         "the school board to delay the vote until spring"),
+    ],
+)
+def test_whom_an_open_clause_is_asked_of_is_part_of_the_content(text, content):
+    (q,) = quotes(text)
+    assert q["text"] == content and q["type"] == "indirect"
