@@ -311,6 +311,11 @@ def _cue_frame(tok: Token, para: list[int]) -> Cue | None:
         content = clause_content(tok, para, [t.i for t in tok.head.subtree if t.i not in skip and t.i < tok.i])
         if content:
             return Cue(tok, "paren", _cue_span(tok), content, source)
+    if tok.dep_ == "parataxis" and tok.head.i > tok.i and source:  # 'This campaign, he says, is different'
+        skip = {t.i for t in tok.subtree}
+        content = clause_content(tok, para, [t.i for t in tok.head.subtree if t.i not in skip])
+        if content:
+            return Cue(tok, "paren", _cue_span(tok), content, source)
     if obj is not None and not _object_is_no_content(tok, obj):
         return _object_cue(tok, obj, kids, para, source)
     prep = next((c for c in kids if c.dep_ == "prep" and c.i > tok.i), None)

@@ -209,3 +209,9 @@ def test_impersonal_passive_only_relays_the_statement():
 def test_whom_an_open_clause_is_asked_of_is_part_of_the_content(text, content):
     (q,) = quotes(text)
     assert q["text"] == content and q["type"] == "indirect"
+
+
+def test_a_tag_set_inside_the_clause_it_reports_reports_both_halves():
+    (q,) = quotes("The new bridge, the engineer says, will carry twice the traffic of the old one.")
+    assert q["text"].startswith("The new bridge") and q["text"].endswith("the old one")
+    assert (q["cue"]["text"], q["speaker"]["text"], q["type"]) == ("says", "the engineer", "indirect")
