@@ -325,6 +325,9 @@ def _cue_frame(tok: Token, para: list[int]) -> Cue | None:
         acl = next((c for c in kids if c.dep_ in ("acl", "ccomp", "prep") and c.i > tok.i), None)
         if acl is not None:
             return Cue(tok, "noun", _cue_span(tok), clause_content(tok, para, [t.i for t in acl.subtree]), source)
+    passive = next((c for c in kids if c.dep_ == "nsubjpass" and c.i < tok.i), None)
+    if passive is not None and source and any(c.dep_ == "agent" for c in kids):  # 'The move was reported by X'
+        return Cue(tok, "dobj", _cue_span(tok), clause_content(tok, para, [t.i for t in passive.subtree]), source)
     if source:
         return Cue(tok, "bare", _cue_span(tok), (), source)
     return None

@@ -215,3 +215,9 @@ def test_a_tag_set_inside_the_clause_it_reports_reports_both_halves():
     (q,) = quotes("The new bridge, the engineer says, will carry twice the traffic of the old one.")
     assert q["text"].startswith("The new bridge") and q["text"].endswith("the old one")
     assert (q["cue"]["text"], q["speaker"]["text"], q["type"]) == ("says", "the engineer", "indirect")
+
+
+def test_a_passive_report_with_its_agent_reports_its_subject():
+    (q,) = quotes("The plan to close the library was criticized by the teachers' union.")
+    assert (q["text"], q["cue"]["text"], q["speaker"]["text"]) == (
+        "The plan to close the library", "criticized", "the teachers' union")
