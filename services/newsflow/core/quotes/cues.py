@@ -308,7 +308,7 @@ def _cue_frame(tok: Token, para: list[int]) -> Cue | None:
         return Cue(tok, frame, _cue_span(tok), clause_content(tok, para, idx), source)
     if tok.dep_ in ("parataxis", "ccomp", "advcl", "conj") and tok.head.i < tok.i and source and tok.tag_ != "VBG":
         skip = {t.i for t in tok.subtree}
-        content = clause_content(tok, para, [t.i for t in tok.head.subtree if t.i not in skip and t.i < tok.i])
+        content = clause_content(tok, para, [t.i for t in tok.head.subtree if t.i not in skip])
         if content:
             return Cue(tok, "paren", _cue_span(tok), content, source)
     if tok.dep_ == "parataxis" and tok.head.i > tok.i and source:  # 'This campaign, he says, is different'

@@ -221,3 +221,9 @@ def test_a_passive_report_with_its_agent_reports_its_subject():
     (q,) = quotes("The plan to close the library was criticized by the teachers' union.")
     assert (q["text"], q["cue"]["text"], q["speaker"]["text"]) == (
         "The plan to close the library", "criticized", "the teachers' union")
+
+
+def test_a_tag_after_a_clause_reports_what_the_clause_goes_on_to_say():
+    (q,) = quotes("The factory will close, the company said, and about 300 workers will lose their jobs.")
+    assert q["text"] == "The factory will close, the company said, and about 300 workers will lose their jobs"
+    assert (q["cue"]["text"], q["speaker"]["text"]) == ("said", "the company")
