@@ -30,14 +30,16 @@ def session_failed(request) -> bool:
     return getattr(request.session, "newsflow_failed", False)
 
 
-def running_broker(folder: Path, request) -> Iterator[LocalKafka]:
-    """A fixture's body: a local Kafka in ``folder``, stopped after; its folder removed,
-    or its log kept and named if a test failed."""
-    broker = LocalKafka(folder).start()
+def running_broker(folder: Path, request, launch=LocalKafka,
+                   logs: str = "{folder}/kafka.log") -> Iterator[LocalKafka]:
+    """A fixture's body: a local Kafka (``launch(folder)``: one node, or a LocalCluster) in
+    ``folder``, stopped after; its folder removed, or its logs kept and named if a test
+    failed."""
+    broker = launch(folder).start()
     yield broker
     broker.stop()
     if session_failed(request):
-        print(f"\nKafka logs kept in {broker.log_path}")
+        print(f"\nKafka logs kept in {logs.format(folder=folder)}")
     else:
         shutil.rmtree(folder, ignore_errors=True)
 

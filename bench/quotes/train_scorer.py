@@ -35,6 +35,12 @@ def _solid(text: str, ranges) -> frozenset[int]:
 
 def candidates(docbin: Path, corpus: Path):
     """(features, right) for every candidate attribution of the split."""
+    for _, feats, right in candidates_named(docbin, corpus):
+        yield feats, right
+
+
+def candidates_named(docbin: Path, corpus: Path):
+    """(article name, features, right) for every candidate attribution of the split."""
     golds = gold_data.load(corpus)
     for doc in DocBin().from_disk(docbin).get_docs(spacy.blank("en").vocab):
         text = doc.text
@@ -50,11 +56,11 @@ def candidates(docbin: Path, corpus: Path):
                 len(content & g) / len(content | g) >= 0.5 and (not gs or bool(source & gs))
                 for g, gs in gold if content | g
             )
-            yield scorer.features(doc, cue, quote_type(index, start, end, marks)), right
+            yield doc.user_data["name"], scorer.features(doc, cue, quote_type(index, start, end, marks)), right
 
 
-def main(docbin: Path, corpus: Path, out: Path) -> None:
-    rows = list(candidates(docbin, corpus))
+def fit(rows: list[tuple[dict, bool]]) -> tuple[float, dict[str, float]]:
+    """(bias, weights) of the logistic regression over (features, right) rows."""
     counts: dict[str, int] = {}
     for feats, _ in rows:
         for name in feats:
@@ -62,14 +68,20 @@ def main(docbin: Path, corpus: Path, out: Path) -> None:
     kept = [({k: v for k, v in f.items() if counts[k] >= MIN_COUNT}, y) for f, y in rows]
     vectorizer = DictVectorizer()
     x = vectorizer.fit_transform([f for f, _ in kept])
-    y = [int(r) for _, r in kept]
-    model = LogisticRegression(C=C, solver="lbfgs", max_iter=2000).fit(x, y)
+    model = LogisticRegression(C=C, solver="lbfgs", max_iter=3000).fit(x, [int(r) for _, r in kept])
     weights = {name: round(float(w), 4) for name, w in zip(vectorizer.feature_names_, model.coef_[0]) if abs(w) >= 1e-4}
+    return round(float(model.intercept_[0]), 4), weights
+
+
+def main(docbin: Path, corpus: Path, out: Path) -> None:
+    rows = list(candidates(docbin, corpus))
+    bias, weights = fit(rows)
+    right = sum(y for _, y in rows)
     out.write_text(json.dumps({"about": __doc__.split("\n\n")[0], "trained_on": str(corpus.name), "C": C,
-                               "candidates": len(y), "right": sum(y),
-                               "bias": round(float(model.intercept_[0]), 4), "weights": dict(sorted(weights.items()))},
+                               "candidates": len(rows), "right": right,
+                               "bias": bias, "weights": dict(sorted(weights.items()))},
                               indent=0, ensure_ascii=False) + "\n", encoding="utf-8")
-    print(f"{len(y)} candidates, {sum(y)} right, {len(weights)} weights -> {out}")
+    print(f"{len(rows)} candidates, {right} right, {len(weights)} weights -> {out}")
 
 
 if __name__ == "__main__":

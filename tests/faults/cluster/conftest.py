@@ -4,13 +4,11 @@ restored before each test (every node running, every replica in sync)."""
 
 from __future__ import annotations
 
-import shutil
-
 import pytest
 
 from newsflow.config import Settings
 from newsflow.local.broker import LocalCluster
-from tests.conftest import session_failed
+from tests.conftest import running_broker
 from tests.faults.cluster.replicas import wait_in_sync
 
 NODES = 3
@@ -18,14 +16,9 @@ NODES = 3
 
 @pytest.fixture(scope="package")
 def cluster(request, tmp_path_factory):
-    folder = tmp_path_factory.mktemp("cluster")
-    nodes = LocalCluster(folder, NODES).start()
-    yield nodes
-    nodes.stop()
-    if session_failed(request):
-        print(f"\ncluster logs kept in {folder}/node-*/kafka.log")
-    else:
-        shutil.rmtree(folder, ignore_errors=True)
+    yield from running_broker(tmp_path_factory.mktemp("cluster"), request,
+                              launch=lambda folder: LocalCluster(folder, NODES),
+                              logs="{folder}/node-*/kafka.log")
 
 
 @pytest.fixture

@@ -304,11 +304,16 @@ def _cue_frame(tok: Token, para: list[int]) -> Cue | None:
         clauses = [c for c in kids if c.dep_ == "xcomp" and c.i > tok.i][:1]
         frame = "xcomp"
     if clauses:  # both halves of '"A," he said, "B."' are its clauses
-        idx = sorted(t.i for c in clauses for t in c.subtree)
+        idx = sorted(t.i for c in clauses + _xcomp_subject(tok, clauses, frame) for t in c.subtree)
         return Cue(tok, frame, _cue_span(tok), clause_content(tok, para, idx), source)
     if tok.dep_ in ("parataxis", "ccomp", "advcl", "conj") and tok.head.i < tok.i and source and tok.tag_ != "VBG":
         skip = {t.i for t in tok.subtree}
-        content = clause_content(tok, para, [t.i for t in tok.head.subtree if t.i not in skip and t.i < tok.i])
+        content = clause_content(tok, para, [t.i for t in tok.head.subtree if t.i not in skip])
+        if content:
+            return Cue(tok, "paren", _cue_span(tok), content, source)
+    if tok.dep_ == "parataxis" and tok.head.i > tok.i and source:  # 'This campaign, he says, is different'
+        skip = {t.i for t in tok.subtree}
+        content = clause_content(tok, para, [t.i for t in tok.head.subtree if t.i not in skip])
         if content:
             return Cue(tok, "paren", _cue_span(tok), content, source)
     if obj is not None and not _object_is_no_content(tok, obj):
@@ -320,9 +325,22 @@ def _cue_frame(tok: Token, para: list[int]) -> Cue | None:
         acl = next((c for c in kids if c.dep_ in ("acl", "ccomp", "prep") and c.i > tok.i), None)
         if acl is not None:
             return Cue(tok, "noun", _cue_span(tok), clause_content(tok, para, [t.i for t in acl.subtree]), source)
+    passive = next((c for c in kids if c.dep_ == "nsubjpass" and c.i < tok.i), None)
+    if passive is not None and source and any(c.dep_ == "agent" for c in kids):  # 'The move was reported by X'
+        return Cue(tok, "dobj", _cue_span(tok), clause_content(tok, para, [t.i for t in passive.subtree]), source)
     if source:
         return Cue(tok, "bare", _cue_span(tok), (), source)
     return None
+
+
+def _xcomp_subject(tok: Token, clauses: list[Token], frame: str) -> list[Token]:
+    """'called on the United States to step up', 'urged Congress to act': whom the open
+    clause is asked of belongs to the content (as PolNeAR annotates)."""
+    if frame != "xcomp":
+        return []
+    first = clauses[0].left_edge.i
+    between = [c for c in tok.children if c.dep_ in ("dobj", "prep") and tok.i < c.i < first]
+    return [o for c in between for o in ([c] if c.dep_ == "dobj" else [g for g in c.children if g.dep_ == "pobj"])]
 
 
 def _object_cue(tok: Token, obj: Token, kids: list[Token], para: list[int], source) -> Cue:

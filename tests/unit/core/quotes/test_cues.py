@@ -195,3 +195,35 @@ def test_impersonal_passive_only_relays_the_statement():
     q = one(quotes(text), "the plant would close")
     assert not q["text"].startswith("It was reported")
     assert q["speaker"]["name"] == "Mark Fisher"
+
+
+@pytest.mark.parametrize(
+    "text, content",
+    [
+        ("The mayor called on the county to reopen the old bridge before winter.",
+         "the county to reopen the old bridge before winter"),
+        ("The union urged the school board to delay the vote until spring.",
+         "the school board to delay the vote until spring"),
+    ],
+)
+def test_whom_an_open_clause_is_asked_of_is_part_of_the_content(text, content):
+    (q,) = quotes(text)
+    assert q["text"] == content and q["type"] == "indirect"
+
+
+def test_a_tag_set_inside_the_clause_it_reports_reports_both_halves():
+    (q,) = quotes("The new bridge, the engineer says, will carry twice the traffic of the old one.")
+    assert q["text"].startswith("The new bridge") and q["text"].endswith("the old one")
+    assert (q["cue"]["text"], q["speaker"]["text"], q["type"]) == ("says", "the engineer", "indirect")
+
+
+def test_a_passive_report_with_its_agent_reports_its_subject():
+    (q,) = quotes("The plan to close the library was criticized by the teachers' union.")
+    assert (q["text"], q["cue"]["text"], q["speaker"]["text"]) == (
+        "The plan to close the library", "criticized", "the teachers' union")
+
+
+def test_a_tag_after_a_clause_reports_what_the_clause_goes_on_to_say():
+    (q,) = quotes("The factory will close, the company said, and about 300 workers will lose their jobs.")
+    assert q["text"] == "The factory will close, the company said, and about 300 workers will lose their jobs"
+    assert (q["cue"]["text"], q["speaker"]["text"]) == ("said", "the company")

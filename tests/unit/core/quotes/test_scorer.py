@@ -30,3 +30,10 @@ def test_a_plain_report_scores_above_the_threshold_and_its_context_moves_the_sco
     assert scorer.score(doc, plain, "indirect") >= MIN_PRECISION
     assert scorer.score(doc_neg, negated, "indirect") < scorer.score(doc, plain, "indirect")
     assert 0.0 <= scorer.score(doc_neg, negated, "indirect") <= 1.0
+
+
+def test_the_score_reads_the_dependency_shape_and_the_source():
+    doc, cue = _said("He said on Tuesday that the bridge would reopen.")
+    found = scorer.features(doc, cue, "indirect")
+    assert found["dep=ROOT|frame=ccomp"] == 1.0 and found["pronoun=he"] == 1.0
+    assert any(name.startswith("first=") for name in found) and any(name.startswith("gap=") for name in found)
