@@ -39,3 +39,18 @@ def test_a_full_name_in_a_headline_is_kept():
     doc = headline_names(with_ents(load_pipeline(), text, [("Vladimir Putin", "PERSON"),
                                                            ("Angela Merkel", "PERSON")]))
     assert [e.text for e in doc.ents] == ["Vladimir Putin", "Angela Merkel"]
+
+
+def test_a_verb_before_the_name_goes_and_the_name_the_article_uses_stays():
+    text = "City Votes To Condemn Donald Trump’s Travel Plan\n\nDonald Trump did not answer."
+    doc = headline_names(with_ents(load_pipeline(), text, [("Condemn Donald Trump’s Travel Plan", "PERSON"),
+                                                           ("Donald Trump", "PERSON")]))
+    assert [e.text for e in doc.ents] == ["Donald Trump", "Donald Trump"]
+
+
+def test_a_surname_that_looks_plural_is_kept_without_evidence():
+    """'Banks' is tagged as a plural proper noun, as 'Defends' is; nothing in the article
+    says 'Elizabeth' alone is her name."""
+    text = "Elizabeth Banks Joins The Cast Of A New Space Film\n\nThe film opens in June."
+    doc = headline_names(with_ents(load_pipeline(), text, [("Elizabeth Banks", "PERSON")]))
+    assert [e.text for e in doc.ents] == ["Elizabeth Banks"]
