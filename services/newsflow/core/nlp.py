@@ -8,7 +8,8 @@ import functools
 import spacy
 from spacy.language import Language
 
-from newsflow.core.components import dateline_sentence, glued_quotes, paragraph_sentences, sentence_limit
+from newsflow.core.components import (dateline_sentence, glued_quotes, headline_names, paragraph_sentences,
+                                      sentence_limit)
 from newsflow.core.components.bounded_runs import BoundedRuns
 from newsflow.core.errors import ModelError
 from newsflow.core.model import DEFAULT_MODEL, REQUIRED_COMPONENTS
@@ -35,4 +36,5 @@ def load_pipeline(model: str = DEFAULT_MODEL) -> Language:
     nlp.add_pipe(paragraph_sentences.NAME, before="parser")
     nlp.add_pipe(dateline_sentence.NAME, before="parser")
     nlp.add_pipe(sentence_limit.NAME, before="parser")
+    nlp.add_pipe(headline_names.NAME, after="ner")
     return nlp
