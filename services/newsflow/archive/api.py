@@ -29,8 +29,9 @@ class Archive:
 ARCHIVE = web.AppKey("archive", Archive)
 
 
-def _error(status: int, text: str) -> web.Response:
-    return web.json_response({"error": text}, status=status)
+def error(status: int, text: str, headers: dict[str, str] | None = None) -> web.Response:
+    """A refusal: {"error": why}, with the status (and headers) given."""
+    return web.json_response({"error": text}, status=status, headers=headers)
 
 
 async def run_query(request: web.Request, question, *arguments):
@@ -47,7 +48,7 @@ async def get_quotes(request: web.Request) -> web.Response:
     try:
         query = queries.QuoteQuery.of(dict(request.query))
     except queries.BadQuery as exc:
-        return _error(400, str(exc))
+        return error(400, str(exc))
     return web.json_response(await run_query(request, queries.quotes, query,
                                         request.app[ARCHIVE].aliases))
 
@@ -57,15 +58,15 @@ async def _one(request: web.Request, what: str, query, *args) -> web.Response:
     try:
         found = await run_query(request, query, *args)
     except queries.BadQuery as exc:
-        return _error(400, str(exc))
-    return web.json_response(found) if found else _error(404, f"no such {what} in the archive")
+        return error(400, str(exc))
+    return web.json_response(found) if found else error(404, f"no such {what} in the archive")
 
 
 async def get_entity(request: web.Request) -> web.Response:
     try:
         dates = queries.Range.of(dict(request.query))
     except queries.BadQuery as exc:
-        return _error(400, str(exc))
+        return error(400, str(exc))
     return await _one(request, "entity", queries.entity, request.match_info["name"], dates,
                       request.app[ARCHIVE].aliases)
 

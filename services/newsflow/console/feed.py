@@ -43,7 +43,6 @@ class LiveFeed:
         self.dead_letters = DEAD_LETTER.name(settings.topic_prefix)
         self.letters: collections.deque[dict] = collections.deque(maxlen=KEPT_LETTERS)
         self.reasons: collections.Counter[str] = collections.Counter()
-        self._seen: set[tuple[int, int]] = set()  # letters read (partition, offset): none twice
         self.connected = False
 
     def recent_letters(self) -> dict:
@@ -88,8 +87,8 @@ class LiveFeed:
     async def _assign(self, client, positions: dict[TopicPartition, int]) -> None:
         """Every partition of both topics; a new one starts at its end (dead letters: the
         last KEPT_LETTERS back), a known one where it was."""
-        tps = [TopicPartition(topic, p) for topic in (self.enriched, self.dead_letters)
-               for p in await _partitions(client, topic)]
+        found = await _partitions(client, self.enriched, self.dead_letters)
+        tps = [TopicPartition(topic, p) for topic, partitions in found.items() for p in partitions]
         if not tps:
             raise NewsflowError(f"topics {self.enriched} and {self.dead_letters} not there yet")
         if set(tps) == set(client.assignment()):
@@ -111,7 +110,7 @@ class LiveFeed:
         tp = TopicPartition(self.dead_letters, partition)
         reader = await started(consumer(self.settings), self.settings)
         try:
-            if partition not in await _partitions(reader, self.dead_letters):
+            if partition not in (await _partitions(reader, self.dead_letters))[self.dead_letters]:
                 raise LookupError(f"{self.dead_letters} has no partition {partition}")
             reader.assign([tp])
             reader.seek(tp, offset)
@@ -144,18 +143,15 @@ class LiveFeed:
             shown = cards.card(message, (record.partition, record.offset, at))
             self.hub.publish(event("article", shown, f"enriched:{record.partition}:{record.offset}"))
             metrics.CONSOLE_DELAY.observe(max(0.0, time.time() - at))
-        elif (record.partition, record.offset) not in self._seen:
+        else:  # a letter is read once: positions survive the consumer's restarts
             shown = cards.letter(message, record.partition, record.offset, at)
-            if len(self.letters) == self.letters.maxlen:
-                oldest = self.letters[0]
-                self._seen.discard((oldest["partition"], oldest["offset"]))
             self.letters.append(shown)
-            self._seen.add((record.partition, record.offset))
             self.reasons[shown["reason"] or "unknown"] += 1
             self.hub.publish(event("deadletter", shown, f"deadletter:{record.partition}:{record.offset}"))
 
 
-async def _partitions(client, topic: str) -> list[int]:
-    """The partitions ``topic`` has now, asked of the cluster (none if it has no such topic)."""
+async def _partitions(client, *topics: str) -> dict[str, list[int]]:
+    """The partitions each topic has now, from one metadata request (none for a topic the
+    cluster does not have)."""
     await client._client.force_metadata_update()  # noqa: SLF001 - aiokafka has no public refresh
-    return sorted(client.partitions_for_topic(topic) or ())
+    return {topic: sorted(client.partitions_for_topic(topic) or ()) for topic in topics}

@@ -17,7 +17,7 @@ import orjson
 from aiohttp import web
 
 from newsflow.archive import queries
-from newsflow.archive.api import ARCHIVE, run_query
+from newsflow.archive.api import ARCHIVE, error, run_query
 from newsflow.config import Settings
 from newsflow.errors import Unavailable
 from newsflow.console import cards
@@ -68,7 +68,7 @@ async def events(request: web.Request) -> web.StreamResponse:
     try:
         client = console.hub.join()
     except Full as exc:
-        return web.json_response({"error": str(exc)}, status=503, headers={"Retry-After": "5"})
+        return error(503, str(exc), headers={"Retry-After": "5"})
     response = web.StreamResponse(headers={"Content-Type": "text/event-stream",
                                            "Cache-Control": "no-cache", "X-Accel-Buffering": "no"})
     try:
@@ -104,7 +104,7 @@ async def recent(request: web.Request) -> web.Response:
     try:
         query = queries.RecentQuery.of(dict(request.query))
     except queries.BadQuery as exc:
-        return web.json_response({"error": str(exc)}, status=400)
+        return error(400, str(exc))
     documents = await run_query(request, queries.recent, query, request.app[ARCHIVE].aliases)
     return web.json_response({"articles": [cards.card(d) for d in documents]}, dumps=_dumps)
 
@@ -128,22 +128,22 @@ async def replay(request: web.Request) -> web.Response:
     console = request.app[CONSOLE]
     token = console.settings.console_token
     if not token:
-        return web.json_response({"error": "the console is read-only (no NEWSFLOW_CONSOLE_TOKEN)"}, status=403)
+        return error(403, "the console is read-only (no NEWSFLOW_CONSOLE_TOKEN)")
     given = request.headers.get("Authorization", "").removeprefix("Bearer ").encode()
     if not hmac.compare_digest(given, token.encode()):
-        return web.json_response({"error": "a wrong or missing operator token"}, status=401)
+        return error(401, "a wrong or missing operator token")
     try:
         partition, offset = int(request.match_info["partition"]), int(request.match_info["offset"])
     except ValueError:
-        return web.json_response({"error": "partition and offset are whole numbers"}, status=400)
+        return error(400, "partition and offset are whole numbers")
     try:
         replayed = await console.feed.replay(partition, offset)
     except LookupError as exc:
-        return web.json_response({"error": str(exc)}, status=404)
+        return error(404, str(exc))
     except ValueError as exc:
-        return web.json_response({"error": str(exc)}, status=409)
+        return error(409, str(exc))
     except Unavailable as exc:
-        return web.json_response({"error": str(exc)}, status=503)
+        return error(503, str(exc))
     return web.json_response({"replayed": replayed}, status=202)
 
 
