@@ -1,6 +1,7 @@
 """Who speaks: the source span of a cue read off the parse (its subject, passive agent or
 possessor, climbing open clauses; the speaker after the verb of an inverted tag; the
-speaker the parser lost inside a quote), and the outlet that relays it ('as quoted by X').
+speaker the parser lost inside a quote or hung off another word), and the outlet that
+relays it ('as quoted by X').
 
 A source is a token range (start, end); whom it names (a pronoun's antecedent, a
 surname's full name) is decided by :mod:`newsflow.core.entities.speakers`."""
@@ -16,13 +17,49 @@ MAX_TAG_WORDS = 12  # between a quote and its verb: a name and its appositive, c
 _INHERIT = ("xcomp", "conj", "advcl", "acl", "relcl", "pcomp", "dep", "npadvmod")
 _CLAUSES = {"ccomp", "advcl", "parataxis", "punct"}
 _NOUN_MODIFIERS = {"compound", "amod", "det", "poss", "nummod"}
+_FINITE = ("VBD", "VBZ", "VBP")
+_NOMINAL = ("PROPN", "NOUN", "PRON", "NUM")
+_WITHIN_PHRASE = ("compound", "amod", "nummod", "poss", "pobj", "dobj", "prep", "acl", "relcl", "xcomp", "pcomp", "aux")
 _RELAY_BY_LEMMAS = {"report", "quote", "cite", "note", "publish"}
 
 
 def source_of(tok: Token) -> tuple[int, int] | None:
     """The subject (or passive agent, or possessor of a noun cue), looked for up the chain
     of open clauses ("took to Twitter to call ...", "stood up, saying ...")."""
-    return _subject(tok) or _misparsed_subject(tok) or _after_verb(tok)
+    return _subject(tok) or _misparsed_subject(tok) or _after_verb(tok) or _unattached_before(tok)
+
+
+def _unattached_before(tok: Token) -> tuple[int, int] | None:
+    """'Senator Harry Reid, the minority leader, said that ...', 'About 4 in 10 say ...':
+    a finite speaking verb the small parser left without a subject, after hanging the
+    name off another word. The speaker is the noun phrase ending right before the verb
+    (its adverbs, auxiliaries and commas between), climbed to the noun it describes
+    through the phrases and clauses that describe it ('Jeffrey Salkin, a rabbi helping
+    to organize the boycott, said') and at most one apposition."""
+    doc = tok.doc
+    finite = tok.tag_ in _FINITE or (tok.tag_ == "VBN" and any(c.dep_ == "aux" for c in tok.lefts))
+    if not (tok.pos_ == "VERB" and finite and speaking(tok)):
+        return None
+    i = tok.i - 1
+    while i >= tok.sent.start and (_between_subject_and_verb(doc[i], tok)):
+        i -= 1
+    if i < tok.sent.start or doc[i].pos_ not in _NOMINAL or not _same_paragraph(doc[i], tok):
+        return None
+    node = doc[i]
+    while node.dep_ in _WITHIN_PHRASE and node.head.i < tok.i:
+        node = node.head
+    if node.dep_ == "appos" and node.head.i < tok.i:
+        node = node.head
+    elif node.head.i < tok.i and node.head.pos_ in ("VERB", "AUX"):
+        return None  # the object of a clause before the verb ('offered him a job, then says')
+    return noun_phrase(node) if node.pos_ in _NOMINAL else None
+
+
+def _between_subject_and_verb(word: Token, verb: Token) -> bool:
+    """A comma, or the verb's own adverb, auxiliary or negation ('Reid, the leader, also said')."""
+    if word.is_space or (word.is_punct and not word.is_quote and word.text not in (".", ":", ";", "?", "!")):
+        return True
+    return word.dep_ in ("aux", "auxpass", "neg", "advmod") and word.head.i >= word.i and word.head.i <= verb.i
 
 
 def _after_verb(tok: Token) -> tuple[int, int] | None:
@@ -113,8 +150,14 @@ def _modifies_its_speaker(tok: Token) -> bool:
 
 def _passive_participle(tok: Token) -> bool:
     """'When asked about it, he said': the subject a bare past participle would climb to
-    is the one asked, not the asker."""
-    return tok.tag_ == "VBN" and not any(c.dep_ in ("aux", "auxpass") for c in tok.children)
+    is the one asked, not the asker; so is a past verb's that has no subject of its own in
+    a clause opened by 'when' or 'if' (the small parser tags that 'asked' VBD)."""
+    if any(c.dep_ in ("aux", "auxpass") for c in tok.children):
+        return False
+    if tok.tag_ == "VBN":
+        return True
+    return tok.tag_ == "VBD" and tok.dep_ == "advcl" and any(c.lower_ in ("when", "if") for c in tok.lefts) and not any(
+        c.dep_ in ("nsubj", "nsubjpass") for c in tok.children)
 
 
 def _same_paragraph(a: Token, b: Token) -> bool:

@@ -104,6 +104,30 @@ def test_one_asked_is_not_the_asker():
     assert [q["speaker"] for q in quotes(text) if q["cue"]["text"] == "asked"] in ([], [None])
 
 
+def test_one_asked_is_not_the_asker_when_the_parser_tags_asked_as_a_past_verb():
+    words = ["When", "asked", "about", "it", ",", "he", "said", "we", "won", "."]
+    doc = Doc(
+        load_pipeline().vocab,
+        words=words,
+        spaces=[True, True, True, False, True, True, True, True, False, False],
+        heads=[1, 6, 1, 2, 6, 6, 6, 8, 6, 6],
+        deps=["advmod", "advcl", "prep", "pobj", "punct", "nsubj", "ROOT", "nsubj", "ccomp", "punct"],
+        pos=["ADV", "VERB", "ADP", "PRON", "PUNCT", "PRON", "VERB", "PRON", "VERB", "PUNCT"],
+        tags=["WRB", "VBD", "IN", "PRP", ",", "PRP", "VBD", "PRP", "VBD", "."],
+        lemmas=["when", "ask", "about", "it", ",", "he", "say", "we", "win", "."],
+    )
+    asked = next(c for c in find_cues(doc, quoted_spans(doc.text)) if c.token.text == "asked")
+    assert asked.source is None
+
+
+def test_the_topic_of_a_question_nobody_is_named_asking_is_no_attribution():
+    """The seed's sentence: the small parser tags this 'asked' VBD; 'he' is the one asked
+    and his answer is the attribution, not the question's topic."""
+    text = ('When asked about his message to Lavrov during the meeting, he said, '
+            '"Our strategy is to continue to engage all the parties."')
+    assert [(q["cue"]["text"], q["speaker"]["text"]) for q in quotes(text)] == [("said", "he")]
+
+
 def test_speaker_whose_parse_swallowed_the_quote_is_the_name_alone():
     text = "“That’s a fair concern, because they’re very passionate,” Sarandon, 69, told MSNBC Monday."
     q = one(quotes(text), "fair concern")
@@ -130,3 +154,18 @@ def test_relayed_by_outlet():
     text = '"We are waiting for signals," Peskov said, as quoted by RT.'
     q = one(quotes(text), "We are waiting")
     assert q["via"]["name"] == "RT"
+
+
+def test_speaker_the_parser_hung_off_another_word_is_the_phrase_before_the_verb():
+    """PolNeAR sentences the small parser leaves 'said' without a subject: the name
+    hangs off the opening clause, the number phrase off the verb as a modifier."""
+    reid = "Alarmed by the unrest in Nevada, Senator Harry Reid, the minority leader, said that he spoke with Mr. Sanders."
+    assert one(quotes(reid), "he spoke")["speaker"]["name"] == "Harry Reid"
+    poll = "About 4 in 10 say they want the next president to have more liberal policies."
+    assert one(quotes(poll), "they want")["speaker"]["text"] == "About 4 in 10"
+
+
+def test_object_of_an_earlier_clause_is_not_the_speaker_of_a_later_verb():
+    text = "Kasich jokingly offered the man a job as Secretary of Defense, then says he’ll welcome advice from anyone."
+    speakers = [q["speaker"] and q["speaker"]["text"] for q in quotes(text)]
+    assert not any(s and "Defense" in s for s in speakers)
