@@ -11,11 +11,8 @@ import collections
 import sys
 from pathlib import Path
 
-import spacy
-from spacy.tokens import DocBin
-
 from newsflow.core.quotes import extract_quotes
-from gold import arguments
+from gold import arguments, parsed
 
 sys.path.insert(0, str(Path(__file__).parents[3] / "shared/eval"))
 import score_quotes as sq  # noqa: E402
@@ -60,7 +57,7 @@ def _txt(body: str, spans) -> str:
 def main(docbin: Path, corpus: Path, show: str | None) -> None:
     arts = {a.id: a for a in sq.load_corpus(str(corpus))}
     counts = collections.Counter()
-    for doc in DocBin().from_disk(docbin).get_docs(spacy.blank("en").vocab):
+    for doc in parsed(docbin):
         art = arts[doc.user_data["name"]]
         for kind, gold, pred in buckets(art.body, art.gold, extract_quotes(doc)):
             counts[kind] += 1

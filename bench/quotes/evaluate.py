@@ -14,10 +14,9 @@ import tempfile
 from pathlib import Path
 
 import spacy
-from spacy.tokens import DocBin
 
 from newsflow.core.quotes import extract_quotes
-from gold import arguments
+from gold import arguments, parsed
 
 SCORER = Path(__file__).parents[3] / "shared/eval/score_quotes.py"
 
@@ -25,7 +24,7 @@ SCORER = Path(__file__).parents[3] / "shared/eval/score_quotes.py"
 def main(docbin: Path, corpus: Path, scorer_args: list[str] = ()) -> None:
     nlp = spacy.blank("en")
     with tempfile.NamedTemporaryFile("w", suffix=".jsonl", delete=False) as out:
-        for doc in DocBin().from_disk(docbin).get_docs(nlp.vocab):
+        for doc in parsed(docbin, nlp.vocab):
             row = {"id": doc.user_data["name"], "quotes": extract_quotes(doc), "entities": []}
             out.write(json.dumps(row) + "\n")
     subprocess.run([sys.executable, str(SCORER), "--corpus", str(corpus), "--predictions", out.name, *scorer_args],

@@ -4,7 +4,12 @@ from __future__ import annotations
 
 import argparse
 import re
+from collections.abc import Iterator
 from pathlib import Path
+
+import numpy
+import spacy
+from spacy.tokens import Doc, DocBin
 
 _SPAN = re.compile(r"^(T\d+)\t(\S+) ([\d ;]+)\t", re.M)
 _REL = re.compile(r"^E\d+\t(.*)$", re.M)
@@ -36,6 +41,16 @@ def load(corpus: Path) -> dict[str, list[dict]]:
                 rels.append(roles)
         out[name] = rels
     return out
+
+
+def parsed(docbin: Path, vocab=None) -> Iterator[Doc]:
+    """The docs bench/quotes/parse_corpus.py wrote, each with tok2vec's tensor back in place
+    (the scorer reads it, a DocBin drops it)."""
+    for doc in DocBin().from_disk(docbin).get_docs(vocab or spacy.blank("en").vocab):
+        stored = doc.user_data.pop("tensor", None)
+        if stored is not None:
+            doc.tensor = numpy.frombuffer(stored, dtype="float16").astype("float32").reshape(len(doc), -1)
+        yield doc
 
 
 def arguments(doc: str) -> argparse.ArgumentParser:

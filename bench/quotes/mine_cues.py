@@ -13,8 +13,8 @@ from collections import Counter
 from pathlib import Path
 
 import spacy
-from spacy.tokens import DocBin
 
+import gold
 from gold import arguments
 from gold import load as load_gold
 
@@ -43,7 +43,7 @@ def main(docbin: Path, corpus: Path) -> None:
     nlp = spacy.blank("en")
     gold = load_gold(corpus)
     seen, cued = Counter(), Counter()
-    for doc in DocBin().from_disk(docbin).get_docs(nlp.vocab):
+    for doc in gold.parsed(docbin, nlp.vocab):
         heads = set()
         for rel in gold.get(doc.user_data["name"], []):
             if rel["cue"]:

@@ -12,8 +12,8 @@ from collections import Counter
 from pathlib import Path
 
 import spacy
-from spacy.tokens import DocBin
 
+import gold
 from gold import arguments
 from gold import load as load_gold
 from newsflow.core.quotes.content import content_span
@@ -43,7 +43,7 @@ def main(docbin: Path, corpus: Path) -> None:
     nlp = spacy.blank("en")
     gold = load_gold(corpus)
     seen, good = Counter(), Counter()
-    for doc in DocBin().from_disk(docbin).get_docs(nlp.vocab):
+    for doc in gold.parsed(docbin, nlp.vocab):
         golds = gold.get(doc.user_data["name"], [])
         text = doc.text
         marks = quoted_spans(text)

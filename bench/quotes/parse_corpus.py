@@ -1,4 +1,7 @@
-"""Parse a PolNeAR split once into a DocBin so cue mining can be re-run without spaCy."""
+"""Parse a PolNeAR split once into a DocBin so cue mining can be re-run without spaCy.
+
+A DocBin does not keep tok2vec's tensor, which the attribution scorer reads; each doc keeps
+it in its user data instead (float16), and :func:`gold.parsed` puts it back."""
 
 from __future__ import annotations
 
@@ -17,6 +20,7 @@ def main(corpus: Path, out: Path) -> None:
     bin_ = DocBin(store_user_data=True)
     for name, doc in zip(names, nlp.pipe(texts, batch_size=16, n_process=2)):
         doc.user_data["name"] = name
+        doc.user_data["tensor"] = doc.tensor.astype("float16").tobytes()
         bin_.add(doc)
     bin_.to_disk(out)
 
