@@ -17,9 +17,6 @@ import zlib
 from pathlib import Path
 from unittest import mock
 
-import spacy
-from spacy.tokens import DocBin
-
 import gold as gold_data
 import newsflow.core.quotes as quotes
 import train_scorer
@@ -38,7 +35,7 @@ def extract(docbin: Path, model_for, thresholds: tuple[float, float]) -> str:
     with (tempfile.NamedTemporaryFile("w", suffix=".jsonl", delete=False) as out,
           mock.patch.object(quotes, "MIN_PRECISION", thresholds[0]),
           mock.patch.object(quotes, "SURE_PRECISION", thresholds[1])):
-        for doc in DocBin().from_disk(docbin).get_docs(spacy.blank("en").vocab):
+        for doc in gold_data.parsed(docbin):
             name = doc.user_data["name"]
             with mock.patch.object(scorer, "_weights", lambda: model_for(name)):
                 out.write(json.dumps({"id": name, "quotes": quotes.extract_quotes(doc), "entities": []}) + "\n")
@@ -52,9 +49,9 @@ def figures(corpus: Path, predictions: str) -> str:
 
 
 def main(docbin: Path, corpus: Path, dev: list[Path] | None, thresholds: list[tuple[float, float]]) -> None:
-    rows = list(train_scorer.candidates_named(docbin, corpus))
-    models = [train_scorer.fit([(f, y) for name, f, y in rows if fold_of(name) != k]) for k in range(FOLDS)]
-    full = train_scorer.fit([(f, y) for _, f, y in rows]) if dev else None
+    rows = list(train_scorer.candidates(docbin, corpus))
+    models = [train_scorer.fit([r for r in rows if fold_of(r.name) != k]) for k in range(FOLDS)]
+    full = train_scorer.fit(rows) if dev else None
     for pair in thresholds:
         print(f"== MIN_PRECISION {pair[0]}, SURE_PRECISION {pair[1]}\ntrain, {FOLDS}-fold CV")
         print(figures(corpus, extract(docbin, lambda name: models[fold_of(name)], pair)))

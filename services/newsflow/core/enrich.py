@@ -26,6 +26,11 @@ PIPE_CHARS = 64_000
 # The same for tokens, as what the parse holds is ~15 KB per token: 64,000 characters of
 # prose are ~11,500 tokens, but of '"' or "a\n\n" 64,000 or 43,000 (665 MB at once).
 PIPE_TOKENS = 16_000
+# tok2vec's tensor, which the attribution scorer reads, is kept (float16, 192 bytes a token)
+# for a body of at most this many tokens (~19 MB; a long news article is ~10,000): a longer
+# one is scored from its parse alone, as a doc without vectors, so the hostile bodies stay
+# within the memory figures above (a 1 MiB body of quotation marks is 1 M tokens).
+MAX_VECTOR_TOKENS = 100_000
 
 
 class Enricher:
@@ -78,16 +83,23 @@ class Enricher:
         """One Doc per body, in order: each body tokenized when its turn comes and cut
         into pieces, the pieces piped in runs of at most PIPE_CHARS characters and
         PIPE_TOKENS tokens, each body's pieces joined once its last is parsed."""
-        tokenized = ((i, piece) for i, body in enumerate(bodies)
-                     for piece in pieces(self.nlp.tokenizer(body), PIPE_TOKENS, PIPE_CHARS))
+        keeps_vectors: dict[int, bool] = {}
+
+        def tokenized() -> Iterator[tuple[int, Doc]]:
+            for i, body in enumerate(bodies):
+                doc = self.nlp.tokenizer(body)
+                keeps_vectors[i] = len(doc) <= MAX_VECTOR_TOKENS
+                for piece in pieces(doc, PIPE_TOKENS, PIPE_CHARS):
+                    yield i, piece
+
         parsed: list[Doc] = []
         at = 0  # the body being parsed
-        for run in _runs(tokenized, PIPE_CHARS, PIPE_TOKENS):
+        for run in _runs(tokenized(), PIPE_CHARS, PIPE_TOKENS):
             for (i, _), doc in zip(run, self.nlp.pipe((piece for _, piece in run), batch_size=len(run))):
                 if i != at:
                     yield joined(parsed)
                     parsed, at = [], i
-                doc.tensor = doc.tensor[:0].copy()  # read by no extractor: 384 bytes per token
+                doc.tensor = doc.tensor.astype("float16") if keeps_vectors[i] else doc.tensor[:0].copy()
                 parsed.append(doc)
         if parsed:
             yield joined(parsed)

@@ -34,11 +34,11 @@ def pieces(doc: Doc, max_tokens: int, max_chars: int) -> list[Doc]:
 
 
 def joined(docs: list[Doc]) -> Doc:
-    """The Docs of a text's pieces as one: its text and every offset as if parsed whole
-    (tok2vec's tensor is left out: no extractor reads it)."""
+    """The Docs of a text's pieces as one: its text and every offset as if parsed whole,
+    tok2vec's tensor included (the attribution scorer reads it)."""
     if len(docs) == 1:
         return docs[0]
-    return Doc.from_docs(docs, ensure_whitespace=False, exclude=["tensor"])
+    return Doc.from_docs(docs, ensure_whitespace=False)
 
 
 def _cut(doc: Doc, lo: int, hi: int) -> int:

@@ -24,7 +24,7 @@ _OBJECTS_DATA = Path(__file__).parents[1] / "data" / "quote_objects.json"
 _LINES_DATA = Path(__file__).parents[1] / "data" / "quote_lines.json"
 
 MIN_SPEAKING_SHARE = 0.3  # of a verb's occurrences heading a cue, for it to be a speaking verb
-MIN_PRECISION = 0.33  # a candidate scored lower makes no attribution; chosen on train (5-fold CV, bench/quotes/cross_validate.py)
+MIN_PRECISION = 0.3  # a candidate scored lower makes no attribution; chosen on train (5-fold CV, bench/quotes/cross_validate.py)
 SURE_PRECISION = 0.45  # below it a cue's attribution only fills a gap the others leave; chosen likewise
 
 

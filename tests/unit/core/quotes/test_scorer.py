@@ -20,7 +20,8 @@ def _said(text: str):
 
 def test_the_weights_come_from_train_only():
     data = json.loads(scorer.WEIGHTS.read_text(encoding="utf-8"))
-    assert data["trained_on"] == "train" and len(data["weights"]) < 5000
+    assert data["trained_on"] == "train" and len(data["weights"]) < 20000
+    assert len(data["vectors"]["mean"]) == len(data["vectors"]["weights"]) == 4 * 96
 
 
 def test_a_plain_report_scores_above_the_threshold_and_its_context_moves_the_score():
@@ -37,3 +38,15 @@ def test_the_score_reads_the_dependency_shape_and_the_source():
     found = scorer.features(doc, cue, "indirect")
     assert found["dep=ROOT|frame=ccomp"] == 1.0 and found["pronoun=he"] == 1.0
     assert any(name.startswith("first=") for name in found) and any(name.startswith("gap=") for name in found)
+
+
+def test_the_score_reads_the_parse_vectors_and_a_doc_without_them_still_scores():
+    """The same words on another day: the vectors tok2vec gives the words around the cue
+    move the score; a doc built by hand (no tensor) scores from its indicators alone."""
+    doc, cue = _said("The senator said that the bill would pass.")
+    assert scorer.vectors(doc, cue).shape == (4 * 96,)
+    with_vectors = scorer.score(doc, cue, "indirect")
+    doc.tensor = doc.tensor[:0]
+    assert scorer.vectors(doc, cue) is None
+    without = scorer.score(doc, cue, "indirect")
+    assert 0.0 <= without <= 1.0 and without != with_vectors
