@@ -21,14 +21,12 @@ import functools
 import json
 import math
 from pathlib import Path
-
 from typing import NamedTuple
 
 import numpy
 from spacy.tokens import Doc
 
 from newsflow.core.quotes.cues import Cue
-from newsflow.core.quotes.index import TextIndex
 from newsflow.core.quotes.lexicon import frame_precision
 
 WEIGHTS = Path(__file__).parents[1] / "data" / "quote_scorer.json"

@@ -41,7 +41,7 @@ def _unattached_before(tok: Token) -> tuple[int, int] | None:
     if not (tok.pos_ == "VERB" and finite and speaking(tok)):
         return None
     i = tok.i - 1
-    while i >= tok.sent.start and (_between_subject_and_verb(doc[i], tok)):
+    while i >= tok.sent.start and _between_subject_and_verb(doc[i], tok):
         i -= 1
     if i < tok.sent.start or doc[i].pos_ not in _NOMINAL or not _same_paragraph(doc[i], tok):
         return None
@@ -59,7 +59,7 @@ def _between_subject_and_verb(word: Token, verb: Token) -> bool:
     """A comma, or the verb's own adverb, auxiliary or negation ('Reid, the leader, also said')."""
     if word.is_space or (word.is_punct and not word.is_quote and word.text not in (".", ":", ";", "?", "!")):
         return True
-    return word.dep_ in ("aux", "auxpass", "neg", "advmod") and word.head.i >= word.i and word.head.i <= verb.i
+    return word.dep_ in ("aux", "auxpass", "neg", "advmod") and word.i <= word.head.i <= verb.i
 
 
 def _after_verb(tok: Token) -> tuple[int, int] | None:
