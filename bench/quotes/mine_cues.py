@@ -14,8 +14,7 @@ from pathlib import Path
 
 import spacy
 
-import gold
-from gold import arguments
+from gold import arguments, parsed
 from gold import load as load_gold
 
 OUT = Path(__file__).parents[2] / "services/newsflow/core/data/quote_cues.json"
@@ -43,7 +42,7 @@ def main(docbin: Path, corpus: Path) -> None:
     nlp = spacy.blank("en")
     gold = load_gold(corpus)
     seen, cued = Counter(), Counter()
-    for doc in gold.parsed(docbin, nlp.vocab):
+    for doc in parsed(docbin, nlp.vocab):
         heads = set()
         for rel in gold.get(doc.user_data["name"], []):
             if rel["cue"]:

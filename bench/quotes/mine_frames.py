@@ -13,8 +13,7 @@ from pathlib import Path
 
 import spacy
 
-import gold
-from gold import arguments
+from gold import arguments, parsed
 from gold import load as load_gold
 from newsflow.core.quotes.content import content_span
 from newsflow.core.quotes.cues import find_cues
@@ -43,7 +42,7 @@ def main(docbin: Path, corpus: Path) -> None:
     nlp = spacy.blank("en")
     gold = load_gold(corpus)
     seen, good = Counter(), Counter()
-    for doc in gold.parsed(docbin, nlp.vocab):
+    for doc in parsed(docbin, nlp.vocab):
         golds = gold.get(doc.user_data["name"], [])
         text = doc.text
         marks = quoted_spans(text)
