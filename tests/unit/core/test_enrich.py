@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import pytest
 
-from newsflow.core.article import Article
 from newsflow.core import enrich
+from newsflow.core.article import Article
 from newsflow.core.enrich import _runs
 from newsflow.core.pieces import joined, pieces
+
+PESKOV = "“We will go on,” Dmitry Peskov told reporters in Moscow on Monday.\n\nThe talks resume in Geneva."
 
 
 def test_runs_keep_order_and_stay_under_the_character_and_token_bounds(enricher):
@@ -78,16 +80,14 @@ def test_an_english_article_is_read_as_english(enricher):
 
 def test_the_parse_keeps_the_vectors_the_attribution_scorer_reads(enricher):
     """Dropped, every article would score as a doc built by hand (dev e2e F1 0.668, not 0.674)."""
-    body = "“We will go on,” Dmitry Peskov told reporters in Moscow on Monday.\n\nThe talks resume in Geneva."
-    (doc,) = list(enricher._parse([body]))
+    (doc,) = list(enricher._parse([PESKOV]))
     assert doc.tensor.shape == (len(doc), 96)
 
 
 def test_a_body_over_the_vector_bound_is_parsed_and_scored_without_vectors(enricher, monkeypatch):
     """The bound keeps a hostile body's memory where it was; its quotes are still found."""
     monkeypatch.setattr(enrich, "MAX_VECTOR_TOKENS", 10)
-    body = "“We will go on,” Dmitry Peskov told reporters in Moscow on Monday.\n\nThe talks resume in Geneva."
-    short, long_ = list(enricher._parse(["Hi there.", body]))
+    short, long_ = list(enricher._parse(["Hi there.", PESKOV]))
     assert short.tensor.shape[0] == len(short) and long_.tensor.shape[0] == 0
-    (quote,) = enricher.enrich(Article(id="a", title="", body=body))["quotes"]
+    (quote,) = enricher.enrich(Article(id="a", title="", body=PESKOV))["quotes"]
     assert quote["speaker"]["name"] == "Dmitry Peskov"
