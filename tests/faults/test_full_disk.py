@@ -35,12 +35,12 @@ def small_disk(tmp_path):
 
 
 def _fill(disk) -> None:
-    """Write until the disk is full."""
-    with open(disk / "filler", "wb") as filler:
+    """Write until the disk is full. Unbuffered: a buffered file's close flushes what the
+    last write left in its buffer and raises ENOSPC again, outside the loop that expects it."""
+    with open(disk / "filler", "wb", buffering=0) as filler:
         try:
             while True:
                 filler.write(b"\0" * (1 << 20))
-                filler.flush()
         except OSError:
             pass
 
